@@ -1,0 +1,3 @@
+from routecheck.cli import console_main
+
+console_main()

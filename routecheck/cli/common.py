@@ -1,0 +1,68 @@
+"""What several commands share: the common options, finding the policy, printing a report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from routecheck.config import Project
+    from routecheck.finding import Finding, Note, Report
+    from routecheck.policy.loader import PolicyFile
+
+
+def add_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", type=Path, metavar="FILE",
+        help="the policy file (default: [tool.routecheck] policy, else policies/routing.toml)",
+    )
+
+
+def add_finding_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that reports findings."""
+    from routecheck.formats import FORMATS
+
+    add_policy_option(parser)
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("--select", metavar="CODES", help="only these rule codes or prefixes, comma-separated")
+    parser.add_argument("--ignore", metavar="CODES", help="skip these rule codes or prefixes, comma-separated")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--quiet", action="store_true", help="print findings only, no summary")
+
+
+def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
+    """The project config around the current directory and its policy, loaded once."""
+    from routecheck.config import find_project
+    from routecheck.policy.loader import load_policy
+
+    project = find_project(Path.cwd())
+    return project, load_policy(project.policy_path(args.policy))
+
+
+def build_report(
+    args: argparse.Namespace, findings: Iterable[Finding], *, files_scanned: int, notes: Iterable[Note] = ()
+) -> Report:
+    """The report of the findings that --select/--ignore let through."""
+    from routecheck.finding import Report
+    from routecheck.rules import all_rules, code_filter, parse_selectors
+
+    wanted = code_filter(parse_selectors(args.select), parse_selectors(args.ignore))
+    return Report.build(
+        (f for f in findings if wanted(f.code)), files_scanned=files_scanned, rules=all_rules(), notes=notes
+    )
+
+
+def emit(args: argparse.Namespace, report: Report) -> int:
+    """Print `report` in the chosen format; the exit code it implies."""
+    from routecheck.formats import renderer
+
+    if args.quiet and args.format == "text":
+        from routecheck.formats.text import render_findings
+
+        sys.stdout.write(render_findings(report))
+    else:
+        sys.stdout.write(renderer(args.format)(report))
+    return 1 if report.summary.fails(strict=args.strict) else 0

@@ -1,0 +1,66 @@
+"""Project configuration: `[tool.routecheck]` in the nearest pyproject.toml that has one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from routecheck.documents import read_toml, validate
+from routecheck.policy.model import RuleCode
+
+DEFAULT_POLICY = "policies/routing.toml"
+
+
+class Config(BaseModel):
+    """The `[tool.routecheck]` table. Paths are relative to the pyproject.toml that holds it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    policy: str = DEFAULT_POLICY
+    client: str | None = None
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    task_calls: list[str] = Field(default_factory=list, alias="task-calls")
+    model_patterns: list[str] = Field(default_factory=list, alias="model-patterns")
+    per_file_ignores: dict[str, list[RuleCode]] = Field(default_factory=dict, alias="per-file-ignores")
+
+    @field_validator("model_patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        return patterns
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the project is (the folder of its pyproject.toml, or the start folder) and its config."""
+
+    root: Path
+    config: Config
+    pyproject: Path | None
+
+    def policy_path(self, override: Path | None = None) -> Path:
+        """`--policy` wins (relative to cwd), then `[tool.routecheck] policy` (relative to the root)."""
+        return override if override is not None else self.root / self.config.policy
+
+
+def find_project(start: Path) -> Project:
+    """Walk up from `start` to the nearest pyproject.toml with a [tool.routecheck] table."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if not candidate.is_file():
+            continue
+        doc = read_toml(candidate, what="pyproject.toml")
+        tool = doc.data.get("tool")
+        table = tool.get("routecheck") if isinstance(tool, dict) else None
+        if table is not None:
+            return Project(folder, validate(doc, Config, table, at=("tool", "routecheck")), candidate)
+    return Project(start, Config(), None)

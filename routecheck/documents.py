@@ -1,0 +1,233 @@
+"""Reading TOML files into validated models, with every error located in the file.
+
+This is the only module that parses TOML. Everything it cannot read becomes a `ConfigError` whose
+problems read ``FILE:LINE:COL: key.path: what is wrong (what was expected)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+from pydantic_core import ErrorDetails
+
+from routecheck.errors import ConfigError, Problem
+from routecheck.paths import display_path
+from routecheck.toml_locate import KeyLocator, KeyPath
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+@dataclass(frozen=True)
+class TomlDocument:
+    """A parsed TOML file that still knows where each of its keys stands."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+    locator: KeyLocator
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    def problem(self, key: KeyPath, message: str) -> Problem:
+        line, column = self.locator.locate(key)
+        return Problem(self.display, line, column, format_key(key), message)
+
+
+def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
+    """Read and parse `path`; raise a located ConfigError for anything but a valid UTF-8 TOML file."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem(shown, None, None, "", f"{what} not found")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem(shown, None, None, "", f"{what} is a directory, not a file")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(shown, None, None, "", f"cannot read {what}: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            [Problem(shown, line, column, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 (TOML files are UTF-8)")]
+        ) from None
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([_syntax_problem(shown, text, str(exc))]) from None
+    except (ValueError, RecursionError) as exc:
+        # tomllib lets a few errors through unwrapped: integers over the int-conversion limit, deep nesting
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ConfigError([Problem(shown, None, None, "", f"invalid TOML: {reason}")]) from None
+    return TomlDocument(path, text, data, KeyLocator(text))
+
+
+def _syntax_problem(shown: str, text: str, message: str) -> Problem:
+    match = _TOML_POSITION.search(message)
+    if match:
+        line, column = int(match[1]), int(match[2])
+        message = message[: match.start()]
+    else:
+        line = text.count("\n") + 1
+        column = len(text) - (text.rfind("\n") + 1) + 1
+        message = _TOML_AT_END.sub("", message)
+    return Problem(shown, line, column, "", f"invalid TOML: {message[:1].lower()}{message[1:]}")
+
+
+def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) -> M:
+    """`data` (found at key path `at` of `doc`) as a `model`, or a ConfigError with every problem."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise ConfigError(
+            doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()
+        ) from None
+
+
+def format_key(key: KeyPath) -> str:
+    """`tasks.classify_intent.upgrade[1].to`; keys that are not bare TOML keys are quoted."""
+    out = ""
+    for part in key:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            shown = part if part and all(c.isalnum() or c in "_-" for c in part) and part.isascii() else f'"{part}"'
+            out += f".{shown}" if out else shown
+    return out
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> KeyPath:
+    # pydantic adds "[key]" when a dict key fails its own validation; the key itself is the place
+    return tuple(part for part in loc if part != "[key]")
+
+
+# -- turning pydantic's errors into routecheck's words ---------------------------------------------
+
+_TYPE_NAMES = {
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "date_type": "a date (YYYY-MM-DD)",
+    "datetime_type": "a date-time (YYYY-MM-DDTHH:MM:SSZ)",
+    "list_type": "an array",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+}
+
+
+def toml_type(value: object) -> str:
+    """The TOML name of a parsed value's type."""
+    match value:
+        case bool():
+            return "boolean"
+        case int():
+            return "integer"
+        case float():
+            return "float"
+        case str():
+            return "string"
+        case datetime():
+            return "date-time"
+        case date():
+            return "date"
+        case time():
+            return "time"
+        case list():
+            return "array"
+        case dict():
+            return "table"
+    return type(value).__name__
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dict | list):
+        return toml_type(value)
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
+    """One pydantic error as `what is wrong (what was expected)`."""
+    kind, value, loc = err["type"], err["input"], _clean_loc(err["loc"])
+    ctx = err.get("ctx", {})
+    if kind == "missing":
+        return "missing required key"
+    if kind == "extra_forbidden":
+        allowed = sorted(_fields_at(model, loc[:-1]))
+        name = str(loc[-1]) if loc else "?"
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown key '{name}' ({hint}expected one of: {', '.join(allowed)})"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"invalid value {_shown(value)} (expected one of: {expected})"
+    if kind in _TYPE_NAMES:
+        return f"expected {_TYPE_NAMES[kind]}, got {toml_type(value)} {_shown(value)}"
+    if kind == "string_pattern_mismatch" and "[key]" in err["loc"]:
+        return (
+            f"{_shown(value)} is not a valid name "
+            "(expected a Python identifier: letters, digits and _, not starting with a digit)"
+        )
+    message = err["msg"].removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    if kind == "value_error":
+        return message
+    return f"{message} (got {_shown(value)})"
+
+
+def _fields_at(model: type[pydantic.BaseModel], loc: KeyPath) -> set[str]:
+    """The key names that the model expects at `loc` (for 'unknown key' messages)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+            field = next(
+                (f for n, f in current.model_fields.items() if (f.alias or n) == part),
+                None,
+            )
+            if field is None:
+                return set()
+            current = field.annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return set()
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+        return {f.alias or n for n, f in current.model_fields.items()}
+    return set()
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and `| None` so the container or model type shows."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation

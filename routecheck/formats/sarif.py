@@ -1,0 +1,72 @@
+"""SARIF 2.1.0, the format code-scanning services (GitHub code scanning among them) ingest."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from routecheck import __version__
+from routecheck.finding import Report, Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render(report: Report) -> str:
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.summary},
+            "help": {"text": rule.doc, "markdown": rule.doc},
+            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        }
+        for rule in report.rules
+    ]
+    index = {rule.code: i for i, rule in enumerate(report.rules)}
+    results: list[dict[str, Any]] = []
+    for f in report.findings:
+        result: dict[str, Any] = {
+            "ruleId": f.code,
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
+                }
+            ],
+        }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        results.append(result)
+    notifications = [
+        {
+            "level": "note",
+            "message": {"text": n.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": n.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": n.line, "startColumn": n.column},
+                    }
+                }
+            ],
+        }
+        for n in report.notes
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "routecheck",
+                "version": __version__,
+                "rules": rules,
+            }
+        },
+        "results": results,
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+    }
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,29 @@
+"""`path:line:col: CODE [severity] message`, one per line, then notes and a one-line summary."""
+
+from __future__ import annotations
+
+from routecheck.finding import Report
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_findings(report: Report) -> str:
+    """Only the finding lines (--quiet)."""
+    return "".join(
+        f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity.value}] {f.message}\n" for f in report.findings
+    )
+
+
+def render(report: Report) -> str:
+    lines = [render_findings(report).rstrip("\n")] if report.findings else []
+    lines += [f"{n.path}:{n.line}:{n.column}: note: {n.message}" for n in report.notes]
+    s = report.summary
+    files = _plural(s.files_scanned, "file")
+    if s.errors or s.warnings or s.infos:
+        counts = ", ".join([_plural(s.errors, "error"), _plural(s.warnings, "warning"), _plural(s.infos, "info")])
+        lines.append(f"Found {counts} in {files}.")
+    else:
+        lines.append(f"All checks passed ({files}).")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,83 @@
+"""The one loader: a policy file and the evidence files it names, validated, with located errors."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from routecheck.documents import TomlDocument, read_toml, validate
+from routecheck.errors import ConfigError, Problem
+from routecheck.policy.evidence import Evidence, evidence_problems
+from routecheck.policy.model import Policy
+from routecheck.policy.references import reference_problems
+from routecheck.toml_locate import KeyPath
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    path: Path
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """A loaded policy with what it was loaded from: its file, its text positions and its evidence."""
+
+    policy: Policy
+    document: TomlDocument
+    evidence: Mapping[str, EvidenceFile]
+
+    @property
+    def path(self) -> Path:
+        return self.document.path
+
+    @property
+    def display(self) -> str:
+        return self.document.display
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.document.text.encode("utf-8")).hexdigest()
+
+    def locate(self, key: KeyPath) -> tuple[int, int]:
+        return self.document.locator.locate(key)
+
+
+def load_policy(path: Path) -> PolicyFile:
+    """Load and validate the policy at `path` and its evidence files; ConfigError lists every problem."""
+    from routecheck.rules import known_codes
+
+    doc = read_toml(path, what="policy file")
+    policy = validate(doc, Policy, doc.data)
+    problems = [doc.problem(key, message) for key, message in reference_problems(policy, known_codes())]
+    evidence: dict[str, EvidenceFile] = {}
+    for name, task in policy.tasks.items():
+        if task.evidence is None:
+            continue
+        try:
+            evidence[name] = load_evidence(path.parent / task.evidence)
+        except ConfigError as exc:
+            problems.extend(_evidence_load_problems(doc, name, task.evidence, exc))
+    if problems:
+        raise ConfigError(problems)
+    return PolicyFile(policy, doc, evidence)
+
+
+def load_evidence(path: Path) -> EvidenceFile:
+    """Load one evidence file; ConfigError on anything invalid."""
+    doc = read_toml(path, what="evidence file")
+    evidence = validate(doc, Evidence, doc.data)
+    problems = [doc.problem(key, message) for key, message in evidence_problems(evidence)]
+    if problems:
+        raise ConfigError(problems)
+    return EvidenceFile(path, evidence)
+
+
+def _evidence_load_problems(doc: TomlDocument, task: str, ref: str, exc: ConfigError) -> list[Problem]:
+    # A missing or unreadable file is the policy's mistake: point at the key that names it.
+    key = ("tasks", task, "evidence")
+    return [
+        doc.problem(key, f"evidence file '{ref}': {p.message}") if p.line is None else p for p in exc.problems
+    ]

@@ -1,0 +1,145 @@
+"""The routing policy file, format version 1 (DESIGN.md §2), as strict pydantic models.
+
+These models check the shape of each value. What needs the whole policy (tier references, unique
+ranks, keys that only make sense together) is checked by `references.reference_problems`.
+"""
+
+from __future__ import annotations
+
+import keyword
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+Kind = Literal[
+    "classification",
+    "extraction",
+    "summarization",
+    "synthesis",
+    "codegen",
+    "code_review",
+    "drafting",
+    "planning",
+    "other",
+]
+Output = Literal["label", "json", "short_text", "long_text", "code"]
+Stakes = Literal["low", "high", "irreversible"]
+Touch = Literal["payment", "auth", "data_integrity", "customer_message", "deletion"]
+UpgradeWhen = Literal["validation_failed", "input_tokens_over", "overloaded"]
+
+#: Touches that must never run below default_tier (RC107).
+SENSITIVE_TOUCHES: frozenset[str] = frozenset({"payment", "auth", "data_integrity", "deletion"})
+#: Outputs too open-ended for the cheapest tier (RC105).
+OPEN_OUTPUTS: frozenset[str] = frozenset({"long_text", "code"})
+#: Outputs short and schema-constrained enough to verify cheaply (RC111).
+SCHEMA_OUTPUTS: frozenset[str] = frozenset({"label", "json"})
+
+
+def _not_keyword(name: str) -> str:
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise ValueError(f"'{name}' is a Python keyword (names become identifiers in generated code)")
+    return name
+
+
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"), AfterValidator(_not_keyword)]
+ModelId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$", max_length=200)]
+RuleCode = Annotated[str, StringConstraints(pattern=r"^RC[0-9]{3}$")]
+Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Tier(_Strict):
+    """A model tier: which model, its capability rank and its list prices."""
+
+    model: ModelId = Field(description="The model id sent to the API.")
+    rank: int = Field(ge=1, description="Capability order; higher is more capable. Unique per policy.")
+    input_usd_per_mtok: Usd = Field(description="USD per million input tokens.")
+    output_usd_per_mtok: Usd = Field(description="USD per million output tokens.")
+    prices_as_of: date | None = Field(default=None, description="When the prices were read.")
+    price_source: str | None = Field(default=None, description="Where the prices were read.")
+    batch_discount: float | None = Field(
+        default=None, gt=0, le=1, allow_inf_nan=False,
+        description="Factor batch calls are billed at (0.5 for the Message Batches API).",
+    )
+
+
+class Upgrade(_Strict):
+    """A rule that moves one call of a task to a more capable tier."""
+
+    when: UpgradeWhen
+    to: Name = Field(description="The tier to move to.")
+    threshold: int | None = Field(default=None, ge=1, description="input_tokens_over only: the token limit.")
+    count: Literal["estimate", "exact"] | None = Field(
+        default=None,
+        description="input_tokens_over only: estimate tokens locally (default) or ask the token-counting endpoint.",
+    )
+
+
+class Task(_Strict):
+    """A task type: what it is, how much rides on it, and which tier it runs on."""
+
+    tier: Name
+    kind: Kind
+    output: Output
+    stakes: Stakes
+    multi_step: bool = False
+    categories: int | None = Field(default=None, ge=1, description="classification only: number of labels.")
+    touches: list[Touch] = Field(default_factory=list)
+    max_tokens: int = Field(default=1024, ge=1, description="Cap on output tokens per call.")
+    latency: Literal["interactive", "batch"] = "interactive"
+    calls_per_day: int | None = Field(default=None, ge=0, description="Volume for the cost model.")
+    input_tokens: int | None = Field(default=None, ge=0, description="Average input tokens per call.")
+    output_tokens: int | None = Field(default=None, ge=0, description="Average output tokens per call.")
+    batch: bool = Field(default=False, description="Sent through the Message Batches API (tier's batch_discount).")
+    cache_read_ratio: float = Field(
+        default=0.0, ge=0, le=1, allow_inf_nan=False,
+        description="Share of input tokens read from the prompt cache (billed at 0.1x).",
+    )
+    evidence: str | None = Field(default=None, description="Evidence file, relative to the policy file.")
+    owner: str | None = None
+    upgrade: list[Upgrade] = Field(default_factory=list)
+    ignore: list[RuleCode] = Field(default_factory=list, description="Lint rule codes silenced for this task.")
+
+    @property
+    def has_volume(self) -> bool:
+        return self.calls_per_day is not None and self.input_tokens is not None and self.output_tokens is not None
+
+
+class Gate(_Strict):
+    """What a task must show before it may sit below default_tier."""
+
+    max_error_rate: float = Field(default=0.05, ge=0, le=1, allow_inf_nan=False)
+    min_samples: int = Field(default=100, ge=1)
+
+
+class Policy(_Strict):
+    """A routing policy: tiers, the safe default, the evidence gate and every task type."""
+
+    model_config = ConfigDict(title="routecheck routing policy (version 1)")
+
+    version: Literal[1]
+    default_tier: Name
+    unknown_tasks: Literal["error", "default"] = Field(
+        default="error",
+        description="error: unregistered task types raise; default: they run on default_tier with a warning.",
+    )
+    tiers: dict[Name, Tier] = Field(min_length=1)
+    gate: Gate = Gate()
+    tasks: dict[Name, Task] = Field(default_factory=dict)
+
+    def rank(self, tier: str) -> int:
+        return self.tiers[tier].rank
+
+    @property
+    def cheapest_tier(self) -> str:
+        """The lowest-ranked tier."""
+        return min(self.tiers, key=self.rank)
+
+    @property
+    def top_tier(self) -> str:
+        """The highest-ranked tier."""
+        return max(self.tiers, key=self.rank)
