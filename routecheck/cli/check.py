@@ -1,4 +1,4 @@
-"""routecheck check: everything, for CI and pre-commit."""
+"""routecheck check: everything (policy lint + code scan), for CI and pre-commit."""
 
 from __future__ import annotations
 
@@ -10,15 +10,21 @@ HELP = "lint the policy and check the code against it: the CI and pre-commit ent
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from routecheck.cli.scan import add_scan_options
+
     add_finding_options(parser)
+    add_scan_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from routecheck.cli.common import build_report, emit, load_project
+    from routecheck.cli.common import load_project
+    from routecheck.cli.scan import finish, scan_project
     from routecheck.lint import lint_policy
 
-    _, source = load_project(args)
+    project, source = load_project(args)
     findings = lint_policy(source, today=date.today())
-    return emit(args, build_report(args, findings, files_scanned=1 + len(source.evidence)))
+    result = scan_project(args, project, source)
+    return finish(args, project, [*findings, *result.findings],
+                  files_scanned=1 + len(source.evidence) + result.files_scanned, notes=result.notes)

@@ -1,0 +1,236 @@
+"""The code scanner (RC200-RC206): hardcoded models, direct SDK calls, task types the policy lacks.
+
+`scan_paths` walks the given paths, reads each candidate once, asks the cache or the analyzer for the
+file's facts (parsing with libcst only what the prefilter admits), resolves task types across
+modules, and turns facts into findings, less suppressions and per-file-ignores.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from routecheck.config import Project
+from routecheck.finding import Finding, Note
+from routecheck.policy.loader import PolicyFile
+from routecheck.scan.analyze import Analyzer, ParseJob
+from routecheck.scan.cache import FactsCache
+from routecheck.scan.config_files import config_facts
+from routecheck.scan.discovery import Selection, SourceFile, discover, file_kind
+from routecheck.scan.facts import FileFacts, RouteCall, Suppression, Symbols, TaskRef
+from routecheck.scan.pool import parse_all
+from routecheck.scan.resolve import Resolver
+from routecheck.scan.rules import (
+    direct_sdk_call,
+    dynamic_task,
+    hardcoded_model,
+    model_in_config,
+    unregistered_task,
+    unused_task,
+)
+from routecheck.scan.settings import ScanSettings
+from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
+
+__all__ = ["CACHE_FOLDER", "ScanResult", "scan_paths", "settings_for"]
+
+CACHE_FOLDER = ".routecheck_cache"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    notes: tuple[Note, ...]
+    files_scanned: int
+    lines_scanned: int
+
+
+def settings_for(project: Project, source: PolicyFile) -> ScanSettings:
+    policy = source.policy
+    return ScanSettings(
+        known_models=tuple(sorted({tier.model for tier in policy.tiers.values()})),
+        model_patterns=tuple(project.config.model_patterns),
+        task_names=tuple(sorted(policy.tasks)),
+        task_calls=tuple(project.config.task_calls),
+    )
+
+
+def _digest(kind: str, data: bytes) -> str:
+    return kind[0] + hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def scan_paths(
+    paths: Sequence[Path],
+    *,
+    project: Project,
+    source: PolicyFile,
+    whole_project: bool,
+    use_cache: bool = True,
+    report_unused_suppressions: bool = False,
+    workers: int | None = None,
+    settings: ScanSettings | None = None,
+) -> ScanResult:
+    """Scan `paths` (default: the project root) against the policy; every finding and skip note."""
+    from routecheck.rules import known_codes
+
+    settings = settings or settings_for(project, source)
+    config = project.config
+    analyzer = Analyzer(settings)
+    selection = Selection(project.root, tuple(config.include), tuple(config.exclude))
+    found = discover(list(paths) or [project.root], selection)
+    notes = list(found.notes)
+    client = (project.root / config.client).resolve() if config.client else None
+    never = {source.path.resolve(), *(e.path.resolve() for e in source.evidence.values())}
+    if client is not None:
+        never.add(client)
+    cache = FactsCache(project.root / CACHE_FOLDER if use_cache else None, settings.fingerprint())
+
+    facts: dict[SourceFile, FileFacts] = {}
+    jobs: list[tuple[SourceFile, os.stat_result, str, ParseJob]] = []
+    for file in found.files:
+        if file.path.resolve() in never:
+            continue
+        read = _read(file, cache, settings.max_bytes)
+        if isinstance(read, Note):
+            notes.append(read)
+            facts[file] = FileFacts()
+            continue
+        info, digest, data, cached = read
+        if cached is not None:
+            facts[file] = cached
+            cache.store(file.rel, info, digest, cached)
+            continue
+        assert data is not None
+        if file.kind == "config":
+            result: FileFacts | ParseJob = config_facts(data, analyzer.matcher, analyzer.prefilter)
+        else:
+            result = analyzer.triage(data)
+        if isinstance(result, ParseJob):
+            jobs.append((file, info, digest, result))
+        else:
+            facts[file] = result
+            cache.store(file.rel, info, digest, result)
+    for (file, info, digest, _), parsed in zip(jobs, parse_all(analyzer, [j[3] for j in jobs], workers), strict=True):
+        facts[file] = parsed
+        cache.store(file.rel, info, digest, parsed)
+
+    by_path = {file.path: f for file, f in facts.items()}
+
+    def symbols_of(path: Path) -> Symbols | None:
+        known = by_path.get(path)
+        if known is not None and known.symbols is not None:
+            return known.symbols
+        kind = file_kind(path.name)
+        if kind != "python":
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest = _digest(kind, data)
+        cached = cache.facts(digest)
+        if cached is None or cached.symbols is None:
+            cached = analyzer.python(data, symbols=True)
+            cache.store("", None, digest, cached)
+        by_path[path] = cached
+        return cached.symbols
+
+    resolver = Resolver(symbols_of, client)
+    findings: list[Finding] = []
+    suppressions: dict[str, tuple[Suppression, ...]] = {}
+    used_tasks: set[str] = set()
+    tasks = source.policy.tasks
+    for file, f in sorted(facts.items(), key=lambda item: item[0].display):
+        notes.extend(Note(file.display, n.line, n.column, n.message) for n in f.notes)
+        if f.suppressions:
+            suppressions[file.display] = f.suppressions
+        used_tasks.update(f.quoted_tasks)
+        if file.kind == "config":
+            rule = model_in_config
+            findings += [Finding(rule.code, rule.name, rule.severity, file.display, h.line, h.column,
+                                 f"model id '{h.model}' in a config file; name a task type and let the policy "
+                                 "pick the model", model=h.model) for h in f.models]
+            continue
+        rule = hardcoded_model
+        findings += [Finding(rule.code, rule.name, rule.severity, file.display, h.line, h.column,
+                             f"hardcoded model id '{h.model}'; route the call through a task type so the policy "
+                             "picks the model", model=h.model) for h in f.models]
+        rule = direct_sdk_call
+        findings += [Finding(rule.code, rule.name, rule.severity, file.display, c.line, c.column,
+                             f"direct SDK call {c.call}() bypasses the routing policy; call the generated client "
+                             "(router.create(task, ...)) instead") for c in f.sdk_calls]
+        for call in f.route_calls:
+            ref = resolver.resolve(call.ref, file.path)
+            used_tasks.update(ref.values)
+            findings += _route_findings(file.display, call, ref, tasks, source.display)
+
+    if whole_project:
+        rule = unused_task
+        for name in sorted(set(tasks) - used_tasks):
+            line, column = source.locate(("tasks", name))
+            findings.append(Finding(rule.code, rule.name, rule.severity, source.display, line, column,
+                                    f"task type '{name}' is in the policy but no scanned code uses it", task=name))
+
+    outcome = apply_suppressions(findings, suppressions, known_codes())
+    findings = outcome.findings + (outcome.unused if report_unused_suppressions else [])
+    relative = {file.display: file.rel for file in facts}
+    findings = apply_per_file_ignores(findings, config.per_file_ignores, relative)
+    problem = cache.save()
+    if problem is not None:
+        notes.append(Note(CACHE_FOLDER, 1, 1, problem))
+    return ScanResult(tuple(findings), tuple(notes), len(facts), sum(f.lines for f in facts.values()))
+
+
+def _read(file: SourceFile, cache: FactsCache, max_bytes: int
+          ) -> Note | tuple[os.stat_result, str, bytes | None, FileFacts | None]:
+    """(stat, content hash, bytes or None when the cache answered, cached facts) or a skip note."""
+    import stat
+
+    try:
+        info = os.stat(file.path)
+    except OSError as exc:
+        from routecheck.scan.discovery import os_note
+
+        return os_note(file.display, exc, "file")
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        return Note(file.display, 1, 1, f"{what}; skipped")
+    if info.st_size > max_bytes:
+        return Note(file.display, 1, 1, f"larger than {max_bytes:,} bytes ({info.st_size:,}); skipped")
+    digest = cache.digest_for(file.rel, info)
+    if digest is not None:
+        cached = cache.facts(digest)
+        if cached is not None:
+            return info, digest, None, cached
+    try:
+        with open(file.path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        from routecheck.scan.discovery import os_note
+
+        return os_note(file.display, exc, "file")
+    digest = _digest(file.kind, data)
+    return info, digest, data, cache.facts(digest)
+
+
+def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
+                    policy: str) -> list[Finding]:
+    if ref.kind == "dynamic":
+        rule = dynamic_task
+        shown = call.argument if len(call.argument) <= 60 else call.argument[:57] + "..."
+        return [Finding(rule.code, rule.name, rule.severity, path, call.line, call.column,
+                        f"task type {shown} of {call.callee}() is not a literal, constant, Enum member or "
+                        "Literal-typed name; routecheck cannot check it against the policy")]
+    out = []
+    rule = unregistered_task
+    for value in ref.values:
+        if value in tasks:
+            continue
+        close = difflib.get_close_matches(value, list(tasks), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"add [tasks.{value}] to {policy}"
+        out.append(Finding(rule.code, rule.name, rule.severity, path, call.line, call.column,
+                           f"task type '{value}' is not in the policy ({hint})", task=value))
+    return out

@@ -1,0 +1,89 @@
+"""One Python file's facts from its bytes: decode, prefilter, parse (only if worth it), visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routecheck.model_ids import ModelMatcher
+from routecheck.scan.facts import FileFacts, FileNote, Suppression
+from routecheck.scan.lexer import string_tokens
+from routecheck.scan.prefilter import Prefilter
+from routecheck.scan.settings import ScanSettings
+from routecheck.scan.source import Undecodable, decode_python
+from routecheck.scan.suppress import parse_suppressions
+
+
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    """A file the prefilter admitted: what parsing it needs (picklable, for a worker process)."""
+
+    text: str
+    lines: int
+    suppressions: tuple[Suppression, ...]
+    quoted: tuple[str, ...]
+
+
+class Analyzer:
+    """Turns file contents into `FileFacts` for one scan's settings. Pure: same bytes, same facts."""
+
+    def __init__(self, settings: ScanSettings) -> None:
+        self.settings = settings
+        self.matcher = ModelMatcher(settings.known_models, settings.model_patterns)
+        self.prefilter = Prefilter(settings, self.matcher)
+        self._quoted = tuple((name, f'"{name}"'.encode(), f"'{name}'".encode()) for name in settings.task_names)
+
+    def line_count(self, data: bytes) -> int:
+        return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+
+    def python(self, data: bytes, *, symbols: bool = False) -> FileFacts:
+        """The facts of a Python file; `symbols` parses it even when nothing in it can be a finding."""
+        triaged = self.triage(data, symbols=symbols)
+        return triaged if isinstance(triaged, FileFacts) else self.parse(triaged)
+
+    def triage(self, data: bytes, *, symbols: bool = False) -> FileFacts | ParseJob:
+        """The facts of a file the prefilter rules out, or the job of parsing it."""
+        lines = self.line_count(data)
+        quoted = tuple(name for name, dq, sq in self._quoted if dq in data or sq in data)
+        calls = self.prefilter.calls(data)
+        models = self.prefilter.models(data)
+        wanted = symbols or calls or models
+        if not wanted and b"routecheck" not in data and b"\0" not in data[:8192]:
+            return FileFacts(lines, quoted_tasks=quoted)  # the fast path: most files end here, never decoded
+        text = decode_python(data)
+        if isinstance(text, Undecodable):
+            return FileFacts(lines, quoted_tasks=quoted, notes=(FileNote(text.line, text.column, text.message),))
+        suppressions = parse_suppressions(text) if b"routecheck" in data else ()
+        if not wanted:
+            return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted)
+        tokens = string_tokens(text)
+        if not (symbols or calls or self.prefilter.model_in_strings(text, tokens)):
+            return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted)
+        return ParseJob(text, lines, suppressions, quoted)
+
+    def parse(self, job: ParseJob) -> FileFacts:
+        """Parse and visit an admitted file; a syntax error (or any parser failure) is a note."""
+        import libcst as cst
+
+        from routecheck.scan.visitors import collect
+
+        text, lines, suppressions, quoted = job.text, job.lines, job.suppressions, job.quoted
+
+        def skipped(line: int, column: int, message: str) -> FileFacts:
+            note = FileNote(line, column, message)
+            return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted, notes=(note,))
+
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            message = " ".join(exc.message.split())
+            return skipped(exc.raw_line, exc.raw_column + 1, f"syntax error: {message}; skipped")
+        except RecursionError:
+            return skipped(1, 1, "nested too deeply to parse; skipped")
+        except Exception as exc:  # libcst's native parser has its own failure modes; a note, never a traceback
+            return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
+        try:
+            result = collect(module, text, string_tokens(text), self.matcher, self.settings.task_calls)
+        except RecursionError:
+            return skipped(1, 1, "nested too deeply to analyse; skipped")
+        return FileFacts(lines, result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
+                         symbols=result.symbols)

@@ -1,0 +1,115 @@
+"""`.routecheck_cache/`: file facts keyed on content hash, scan settings and routecheck version.
+
+One JSON file per settings key holds `{content hash: facts}` and a stat index `{path: (size, mtime,
+inode, hash)}` so a warm rescan need not even read unchanged files. Facts are keyed by content, so
+any copy of the file is correct: concurrent runs each write a complete file to a temporary name and
+`os.replace` it (last writer wins, nothing is ever half-written). A stat entry is only trusted when
+the file's mtime is safely older than the moment the cache was written (git's "racy" rule).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from routecheck.scan.facts import FileFacts
+
+FORMAT = 1
+_RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
+_MAX_ENTRIES = 200_000
+
+
+class FactsCache:
+    """A content-addressed store of `FileFacts`; `folder=None` makes a cache that remembers nothing."""
+
+    def __init__(self, folder: Path | None, key: str) -> None:
+        self.folder = folder
+        self.key = key
+        self._stats: dict[str, list[Any]] = {}
+        self._facts: dict[str, Any] = {}
+        self._written_ns = 0
+        self._dirty = False
+        if folder is not None:
+            self._load(folder / f"facts-{key[:24]}.json")
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_bytes())
+            if data.get("format") != FORMAT or data.get("key") != self.key:
+                return
+            self._stats, self._facts, self._written_ns = data["files"], data["facts"], int(data["written_ns"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._stats, self._facts = {}, {}  # a missing or damaged cache is an empty one
+
+    def digest_for(self, rel: str, info: os.stat_result) -> str | None:
+        """The content hash recorded for `rel` if its stat is unchanged (and not racy)."""
+        entry = self._stats.get(rel)
+        if entry is None or entry[:3] != [info.st_size, info.st_mtime_ns, info.st_ino]:
+            return None
+        if info.st_mtime_ns >= self._written_ns - _RACY_NS:
+            return None
+        return str(entry[3])
+
+    def facts(self, digest: str) -> FileFacts | None:
+        raw = self._facts.get(digest)
+        if raw is None:
+            return None
+        try:
+            return FileFacts.from_json(raw)
+        except (ValueError, TypeError, IndexError):
+            return None
+
+    def store(self, rel: str, info: os.stat_result | None, digest: str, facts: FileFacts) -> None:
+        if self.folder is None:
+            return
+        if info is not None:
+            entry = [info.st_size, info.st_mtime_ns, info.st_ino, digest]
+            if self._stats.get(rel) != entry:
+                self._stats[rel] = entry
+                self._dirty = True
+        if digest not in self._facts or (facts.symbols is not None and self._facts[digest][7] is None):
+            self._facts[digest] = facts.to_json()
+            self._dirty = True
+
+    def save(self) -> str | None:
+        """Write the cache atomically if anything changed; a message if it could not be written."""
+        if self.folder is None or not self._dirty:
+            return None
+        if len(self._facts) > _MAX_ENTRIES:  # keep what the stat index still points at
+            live = {entry[3] for entry in self._stats.values()}
+            self._facts = {k: v for k, v in self._facts.items() if k in live}
+        target = self.folder / f"facts-{self.key[:24]}.json"
+        document = {"format": FORMAT, "key": self.key, "written_ns": time.time_ns(),
+                    "files": self._stats, "facts": self._facts}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_marker(self.folder / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                          "# This file is a cache directory tag created by routecheck.\n")
+            _write_marker(self.folder / ".gitignore", "# Created by routecheck\n*\n")
+            fd, temp = tempfile.mkstemp(prefix=".facts-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(document, handle, separators=(",", ":"))
+                os.replace(temp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+            for old in self.folder.glob("facts-*.json"):  # caches of other settings are dead weight
+                if old != target:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+        except OSError as exc:
+            return f"cache not written: {exc.strerror or exc}"
+        self._dirty = False
+        return None
+
+
+def _write_marker(path: Path, text: str) -> None:
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,165 @@
+"""Which files a scan reads: walking folders (or asking git), include/exclude globs, and skip notes.
+
+Inside a git work tree one `git ls-files` call lists the files git does not ignore; elsewhere the
+folders are walked, following symbolic links once (a loop is a note, not a hang).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from routecheck.errors import UsageError
+from routecheck.finding import Note
+from routecheck.paths import display_path
+from routecheck.scan.glob import glob_matches
+
+Kind = Literal["python", "config"]
+
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".env"})
+#: Folders no scan walks into (what ruff and pre-commit users expect to be left alone).
+SKIPPED_FOLDERS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".routecheck_cache", ".hypothesis", ".eggs",
+    "site-packages", "__pypackages__", "_build", "buck-out", "build", "dist",
+})
+
+
+def file_kind(name: str) -> Kind | None:
+    """'python' for .py files, 'config' for the config formats RC205 reads, None for anything else."""
+    if name.endswith(".py"):
+        return "python"
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in CONFIG_SUFFIXES or name == ".env" or name.startswith(".env."):
+        return "config"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to scan: where it is, how it is shown, where it sits in the project, what it is."""
+
+    path: Path
+    display: str
+    rel: str
+    kind: Kind
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The project's include/exclude globs, relative to its root."""
+
+    root: Path
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def relative(self, path: Path) -> str | None:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def wanted(self, rel: str | None) -> bool:
+        if rel is None:
+            return True
+        if self.include and not any(glob_matches(rel, p) for p in self.include):
+            return False
+        return not any(glob_matches(rel, p) for p in self.exclude)
+
+
+def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
+    """The files under `paths` (files or folders, relative to the current directory) that a scan reads."""
+    found = Discovery()
+    seen: set[Path] = set()
+    for given in paths:
+        absolute = Path(os.path.abspath(given))
+        if not os.path.lexists(absolute):
+            raise UsageError(f"{display_path(given)}: no such file or folder")
+        if absolute.is_dir():
+            listed = _git_files(absolute)
+            candidates = _walk(absolute, found) if listed is None else listed
+        else:
+            candidates = iter([absolute])
+        for path in candidates:
+            kind = file_kind(path.name)
+            if kind is None or path in seen:
+                continue
+            rel = selection.relative(path)
+            if rel is not None and any(part in SKIPPED_FOLDERS for part in rel.split("/")[:-1]):
+                continue
+            if not selection.wanted(rel):
+                continue
+            seen.add(path)
+            found.files.append(SourceFile(path, display_path(path), rel or display_path(path), kind))
+    found.files.sort(key=lambda f: f.display)
+    return found
+
+
+def _git_files(folder: Path) -> Iterator[Path] | None:
+    """Files git lists under `folder` (tracked, and untracked but not ignored); None outside a work tree."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    names = sorted({name for name in os.fsdecode(done.stdout).split("\0") if name})
+    return (folder / name for name in names if os.path.lexists(folder / name))  # a deleted file is not a file
+
+
+def _walk(folder: Path, found: Discovery) -> Iterator[Path]:
+    visited: set[tuple[int, int]] = set()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            info = current.stat()
+        except OSError as exc:
+            found.notes.append(os_note(display_path(current), exc, "folder"))
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in visited:
+            message = "symbolic link loop (folder already scanned); skipped"
+            found.notes.append(Note(display_path(current), 1, 1, message))
+            continue
+        visited.add(key)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            found.notes.append(os_note(display_path(current), exc, "folder"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name not in SKIPPED_FOLDERS and not entry.name.endswith(".egg-info") \
+                        and not (path / "pyvenv.cfg").exists():
+                    stack.append(path)
+            else:
+                yield path
+
+
+def os_note(shown: str, exc: OSError, what: str) -> Note:
+    """The skip note for an OSError met reading a file or folder."""
+    if exc.errno == errno.ELOOP:
+        return Note(shown, 1, 1, "symbolic link loop; skipped")
+    if exc.errno == errno.ENOENT:
+        return Note(shown, 1, 1, "broken symbolic link; skipped")
+    return Note(shown, 1, 1, f"cannot read {what}: {exc.strerror or exc}; skipped")

@@ -1,0 +1,136 @@
+"""What the scanner learns from one file, as plain typed values (cacheable, resolved later).
+
+Everything here depends only on a file's content and the scan settings, never on other files: that is
+what makes a content-hash cache correct. Task types imported from other modules stay symbolic
+(`Imported`) until `resolve` looks them up across the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: How a routing call's task type is known.
+RefKind = Literal["values", "imported", "imported-alias", "trusted", "dynamic"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRef:
+    """A routing call's task argument: literal values, a symbol in another module, or unknowable.
+
+    values: the task names it can be (a literal, a constant, each member of a Literal alias);
+    imported / imported-alias: `name` (then `attrs`) in module `module` (`level` dots), a value or a Literal alias;
+    trusted: typed with the generated client's TaskType; dynamic: `text` is what was passed.
+    """
+
+    kind: RefKind
+    values: tuple[str, ...] = ()
+    module: str = ""
+    level: int = 0
+    name: str = ""
+    attrs: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelHit:
+    line: int
+    column: int
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class SdkCall:
+    line: int
+    column: int
+    call: str
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCall:
+    line: int
+    column: int
+    callee: str
+    argument: str
+    ref: TaskRef
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """`# routecheck: ignore[...]` on `line`; codes None means every code."""
+
+    line: int
+    column: int
+    codes: tuple[str, ...] | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Symbols:
+    """What a module defines that a task argument elsewhere may name."""
+
+    constants: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    imports: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FileNote:
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """Everything one file contributes to a scan."""
+
+    lines: int = 0
+    models: tuple[ModelHit, ...] = ()
+    sdk_calls: tuple[SdkCall, ...] = ()
+    route_calls: tuple[RouteCall, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    quoted_tasks: tuple[str, ...] = ()
+    notes: tuple[FileNote, ...] = ()
+    symbols: Symbols | None = None
+
+    def to_json(self) -> list[Any]:
+        sym = self.symbols
+        return [
+            self.lines,
+            [[h.line, h.column, h.model] for h in self.models],
+            [[c.line, c.column, c.call] for c in self.sdk_calls],
+            [[c.line, c.column, c.callee, c.argument, _ref_json(c.ref)] for c in self.route_calls],
+            [[s.line, s.column, None if s.codes is None else list(s.codes), s.text] for s in self.suppressions],
+            list(self.quoted_tasks),
+            [[n.line, n.column, n.message] for n in self.notes],
+            None if sym is None else [sym.constants, sym.classes, {k: list(v) for k, v in sym.aliases.items()},
+                                      {k: list(v) for k, v in sym.imports.items()}],
+        ]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> FileFacts:
+        lines, models, sdk, routes, sups, quoted, notes, sym = data
+        return cls(
+            lines=lines,
+            models=tuple(ModelHit(*m) for m in models),
+            sdk_calls=tuple(SdkCall(*c) for c in sdk),
+            route_calls=tuple(RouteCall(r[0], r[1], r[2], r[3], _ref_from_json(r[4])) for r in routes),
+            suppressions=tuple(Suppression(s[0], s[1], None if s[2] is None else tuple(s[2]), s[3]) for s in sups),
+            quoted_tasks=tuple(quoted),
+            notes=tuple(FileNote(*n) for n in notes),
+            symbols=None if sym is None else Symbols(
+                sym[0], sym[1], {k: tuple(v) for k, v in sym[2].items()},
+                {k: (v[0], v[1], v[2]) for k, v in sym[3].items()},
+            ),
+        )
+
+
+def _ref_json(ref: TaskRef) -> list[Any]:
+    return [ref.kind, list(ref.values), ref.module, ref.level, ref.name, list(ref.attrs), ref.text]
+
+
+def _ref_from_json(data: list[Any]) -> TaskRef:
+    kind, values, module, level, name, attrs, text = data
+    return TaskRef(kind, tuple(values), module, level, name, tuple(attrs), text)

@@ -1,0 +1,232 @@
+"""The code rules RC200-RC207: identity and documentation pages (the checks live in the scanner).
+
+Each rule is declared by a documented function whose docstring is its page, like the policy rules;
+the functions hold no logic, so this module imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from routecheck.finding import Rule, Severity
+
+CODE_RULES: list[Rule] = []
+
+
+def code_rule(code: str, name: str, severity: Severity) -> Callable[[Callable[[], None]], Rule]:
+    def register(page: Callable[[], None]) -> Rule:
+        rule = Rule(code, name, severity, inspect.getdoc(page) or "")
+        CODE_RULES.append(rule)
+        return rule
+
+    return register
+
+
+@code_rule("RC200", "unused-suppression", Severity.WARNING)
+def unused_suppression() -> None:
+    """A `# routecheck: ignore` comment suppresses nothing (reported only under --strict).
+
+    ## Why is this bad?
+    A suppression that no longer suppresses anything hides the next real finding on that line: the
+    hardcoded model was removed, but the comment stays and silences whatever is written there later.
+    Like ruff's RUF100, routecheck reports it when you ask for the strict view (`--strict`). A code in
+    the brackets that routecheck does not know is reported the same way.
+
+    ## Example
+    ```python
+    model = settings.model  # routecheck: ignore[RC201] -- the id moved to settings long ago
+    ```
+
+    ## Use instead
+    ```python
+    model = settings.model
+    ```
+    """
+
+
+@code_rule("RC201", "hardcoded-model", Severity.ERROR)
+def hardcoded_model() -> None:
+    """A string literal in Python code is, or contains as a whole token, a model id.
+
+    Counted: plain strings, each piece of an f-string, implicit concatenations (`"claude-" "opus-4-6"`),
+    defaults such as `os.getenv("MODEL", "claude-...")` or `Field(default="claude-...")`, dict values,
+    class attributes. Never counted: docstrings (and any other string standing alone as a statement),
+    comments, the policy file and the generated client. A model id inside a longer string counts only
+    as a whole token: `"claude-sonnet-4-6 is great"` counts, `"myclaude-sonnet-4-6x"` does not.
+
+    Model ids are the policy's tier models, the ids the installed anthropic SDK knows, Anthropic's id
+    shapes (with the Bedrock and Vertex forms), the common OpenAI and Gemini shapes and the project's
+    `model-patterns`. The finding points at the string literal (the piece of a concatenation) that
+    holds the id.
+
+    ## Why is this bad?
+    A model id in code is a routing decision nobody can see: it escapes the policy, its evidence gate
+    and its cost model, and when a model is retired or a tier must be rolled back, every copy has to
+    be found by hand. The article's pattern: "define the model tier for each task type once".
+
+    ## Example
+    ```python
+    response = client.messages.create(model="claude-sonnet-4-6", max_tokens=1024, messages=messages)
+    ```
+
+    ## Use instead
+    ```python
+    response = router.create("draft_email", messages=messages)   # the policy picks the model
+    ```
+    """
+
+
+@code_rule("RC202", "direct-sdk-call", Severity.ERROR)
+def direct_sdk_call() -> None:
+    """An LLM SDK call bypasses the routing client.
+
+    Matched by the shape of the call, whatever the client object is called or how it was imported
+    (`from anthropic import AsyncAnthropic as A` changes nothing): `*.messages.create`,
+    `*.messages.stream`, `*.messages.count_tokens`, `*.messages.parse`, `*.messages.batches.create`,
+    every `*.beta.messages.*` call, `*.chat.completions.create` and `*.responses.create`. Awaited
+    calls and `with client.messages.stream(...)` blocks count the same. The generated client is never
+    reported.
+
+    ## Why is this bad?
+    A direct call picks its own model, skips the max_tokens cap, the upgrade rules, the incident
+    override (`ROUTECHECK_OVERRIDE`) and the ledger: the call is invisible to everything that makes
+    tiered routing safe.
+
+    ## Example
+    ```python
+    client = anthropic.Anthropic()
+    reply = client.messages.create(model=MODEL, max_tokens=256, messages=messages)
+    ```
+
+    ## Use instead
+    ```python
+    from app.llm_routes import Router
+
+    reply = Router().create("classify_intent", messages=messages)
+    ```
+    """
+
+
+@code_rule("RC203", "unregistered-task", Severity.ERROR)
+def unregistered_task() -> None:
+    """A routing call names a task type the policy does not have.
+
+    Routing calls are the generated client's (`router.call(...)`, `router.create(...)`,
+    `router.create_on_tier(...)` on anything named like a router, and `call_ai(...)`) and the names
+    configured in `[tool.routecheck] task-calls` (`"call_ai"`, `"*.route"`, `"obj.method"`). The task
+    type is the `task` or `task_type` keyword, else the first positional argument. It is resolved from
+    string literals, module constants, Enum members and class attributes (`Task.CLASSIFY`,
+    `Task.CLASSIFY.value`), `typing.Literal` aliases used as parameter annotations (every member is
+    checked), and constants imported from another module of the scanned tree.
+
+    ## Why is this bad?
+    With `unknown_tasks = "error"` the call raises at run time; with `"default"` it silently runs on
+    the default tier with nobody having decided so. Either way the mistake is cheaper to catch before
+    the commit.
+
+    ## Example
+    ```python
+    label = call_ai("clasify_intent", prompt)   # typo
+    ```
+
+    ## Use instead
+    ```python
+    label = call_ai("classify_intent", prompt)  # a [tasks.classify_intent] table exists
+    ```
+    """
+
+
+@code_rule("RC204", "dynamic-task", Severity.WARNING)
+def dynamic_task() -> None:
+    """A routing call's task type is not something routecheck can resolve to a literal.
+
+    Resolvable: a string literal, a module constant, an Enum member or class attribute, a name typed
+    with a `Literal[...]` alias (or the generated client's `TaskType`), a constant imported from
+    another module of the scanned tree. Anything else (a value computed at run time, an f-string, a
+    parameter typed `str`) is dynamic.
+
+    ## Why is this bad?
+    A dynamic task type cannot be checked against the policy before it runs; a typo or a new task
+    type reaches production unseen.
+
+    ## Example
+    ```python
+    def handle(kind: str, prompt: str) -> str:
+        return call_ai(f"{kind}_intent", prompt)
+    ```
+
+    ## Use instead
+    ```python
+    from app.llm_routes import TaskType
+
+    def handle(task: TaskType, prompt: str) -> str:
+        return call_ai(task, prompt)
+    ```
+    """
+
+
+@code_rule("RC205", "model-in-config", Severity.WARNING)
+def model_in_config() -> None:
+    """A model id appears in a configuration file (.yaml, .yml, .json, .toml, .ini, .cfg, .env).
+
+    A plain text scan: every model id on a line that is not a comment (`#`, `;` or `//` first). The
+    policy file and its evidence files are never reported; they are where model ids belong. Neither
+    is any other routecheck policy or evidence file (a TOML file with `version = 1` and `[tiers.*]`
+    tables, or with `candidate_model` and `reference_model` keys), such as an example's policy.
+
+    ## Why is this bad?
+    A model id in deployment configuration is a second, unreviewed routing policy: it overrides the
+    policy's choice at run time, out of sight of lint, cost and the evidence gate.
+
+    ## Example
+    ```yaml
+    llm:
+      model: claude-sonnet-4-6
+    ```
+
+    ## Use instead
+    ```yaml
+    llm:
+      task: draft_email       # the policy maps the task to a tier
+    ```
+    """
+
+
+@code_rule("RC206", "unused-task", Severity.INFO)
+def unused_task() -> None:
+    """A task type of the policy that no scanned code uses (whole-project scans only).
+
+    A task counts as used when a routing call resolves to it or when its name appears as a string
+    literal in a scanned Python file (an Enum value or a constant that names it). Scans of explicit
+    files (a pre-commit run on staged files) do not report it: they see too little of the code.
+
+    ## Why is this bad?
+    A task nobody calls still counts in the cost model and keeps tiers alive; it is usually a rename
+    that left the old entry behind.
+
+    ## Example
+    ```toml
+    [tasks.summarise_ticket]   # the code now calls "summarize_short"
+    tier = "haiku"
+    ```
+
+    ## Use instead
+    Delete the table, or rename it to what the code calls.
+    """
+
+
+@code_rule("RC207", "stale-client", Severity.ERROR)
+def stale_client() -> None:
+    """The generated client does not match the policy (`routecheck generate --check`).
+
+    ## Why is this bad?
+    The generated client carries the policy as data: a policy change that is not regenerated routes
+    calls by the old policy, and its `TaskType` no longer matches the task types the scanner checks.
+
+    ## Example
+    A task's tier changed in `policies/routing.toml`, but the client was not regenerated.
+
+    ## Use instead
+    Run `routecheck generate` and commit the policy and the client together.
+    """

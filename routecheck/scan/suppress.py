@@ -1,0 +1,90 @@
+"""`# routecheck: ignore[RC201] -- reason` comments, and applying them (and per-file-ignores) to findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from routecheck.finding import Finding, Severity
+from routecheck.scan.facts import Suppression
+from routecheck.scan.glob import glob_matches
+
+_COMMENT = re.compile(r"#\s*routecheck:\s*ignore\b(?:\[(?P<codes>[^\]\r\n]*)\])?")
+
+
+def parse_suppressions(text: str) -> tuple[Suppression, ...]:
+    """Every suppression comment of `text` (a comment anywhere on a line, optionally with `-- reason`)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "routecheck" not in line:
+            continue
+        match = _COMMENT.search(line)
+        if match is None:
+            continue
+        raw = match.group("codes")
+        codes = None if raw is None else tuple(c.strip().upper() for c in raw.split(",") if c.strip())
+        found.append(Suppression(number, match.start() + 1, codes, match.group(0)))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """What survives suppression, and the unused suppressions (as RC200 findings)."""
+
+    findings: list[Finding]
+    unused: list[Finding]
+
+
+def apply_suppressions(
+    findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], known_codes: frozenset[str]
+) -> Suppressed:
+    """Drop findings a comment on their line suppresses; report the comments that suppress nothing."""
+    by_line = {(path, s.line): s for path, items in suppressions.items() for s in items}
+    used: set[tuple[str, int, str]] = set()
+    kept = []
+    for finding in findings:
+        sup = by_line.get((finding.path, finding.line))
+        if sup is not None and (sup.codes is None or finding.code in sup.codes):
+            used.add((finding.path, finding.line, "*" if sup.codes is None else finding.code))
+            continue
+        kept.append(finding)
+    unused = []
+    from routecheck.scan.rules import unused_suppression as rule
+
+    for path, items in suppressions.items():
+        for sup in items:
+            if sup.codes is None:
+                if (path, sup.line, "*") not in used:
+                    unused.append(_unused(rule.code, rule.name, path, sup, f"'{sup.text}' suppresses nothing"))
+                continue
+            for code in sup.codes:
+                if code not in known_codes:
+                    message = f"'{sup.text}' names unknown rule code '{code}'"
+                elif (path, sup.line, code) not in used:
+                    message = f"'{sup.text}' suppresses nothing: no {code} finding on this line"
+                else:
+                    continue
+                unused.append(_unused(rule.code, rule.name, path, sup, message))
+    return Suppressed(kept, unused)
+
+
+def _unused(code: str, name: str, path: str, sup: Suppression, message: str) -> Finding:
+    return Finding(code, name, Severity.WARNING, path, sup.line, sup.column, message)
+
+
+def apply_per_file_ignores(
+    findings: Iterable[Finding], ignores: Mapping[str, Sequence[str]], relative: Mapping[str, str]
+) -> list[Finding]:
+    """Drop findings whose file matches a `per-file-ignores` glob listing their code.
+
+    `relative` maps a finding's display path to its path relative to the project root (what the globs use).
+    """
+    if not ignores:
+        return list(findings)
+    kept = []
+    for finding in findings:
+        rel = relative.get(finding.path, finding.path)
+        if not any(finding.code in codes and glob_matches(rel, pattern) for pattern, codes in ignores.items()):
+            kept.append(finding)
+    return kept
