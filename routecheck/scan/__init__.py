@@ -222,8 +222,8 @@ def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[
         rule = dynamic_task
         shown = call.argument if len(call.argument) <= 60 else call.argument[:57] + "..."
         return [Finding(rule.code, rule.name, rule.severity, path, call.line, call.column,
-                        f"task type {shown} of {call.callee}() is not a literal, constant, Enum member or "
-                        "Literal-typed name; routecheck cannot check it against the policy")]
+                        f"cannot resolve the task type {shown} of {call.callee}() to a literal; pass a task name, "
+                        "a constant, an Enum member or a Literal-typed name so it can be checked")]
     out = []
     rule = unregistered_task
     for value in ref.values:

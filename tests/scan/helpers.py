@@ -1,0 +1,30 @@
+"""Shared helpers of the scanner tests: a project around a folder, and findings as (code, line, column)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from routecheck.config import Config, Project
+from routecheck.finding import Finding
+from routecheck.policy.loader import PolicyFile, load_policy
+from routecheck.scan import ScanResult, scan_paths
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scan"
+
+
+def project(root: Path, **config: object) -> Project:
+    return Project(root, Config.model_validate(config), None)
+
+
+def fixture_policy() -> PolicyFile:
+    return load_policy(FIXTURES / "policy.toml")
+
+
+def scan(paths: list[Path], root: Path, *, whole: bool = False, strict: bool = False, cache: bool = False,
+         policy: PolicyFile | None = None, **config: object) -> ScanResult:
+    return scan_paths(paths, project=project(root, **config), source=policy or fixture_policy(), whole_project=whole,
+                      use_cache=cache, report_unused_suppressions=strict)
+
+
+def triples(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, int, int]]:
+    return sorted((f.code, f.line, f.column) for f in findings)

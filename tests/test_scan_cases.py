@@ -1,0 +1,84 @@
+"""One fixture file per tricky case, each with the exact findings it must produce (code, line, column)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.scan.helpers import FIXTURES, scan, triples
+
+CASES: dict[str, list[tuple[str, int, int]]] = {
+    # f-string pieces: a computed version is no id; a field before or inside the text does not hide one
+    "fstrings.py": [("RC201", 3, 5), ("RC201", 4, 5), ("RC201", 4, 5)],
+    # implicit concatenation: an id split across pieces counts at the piece it starts in
+    "concatenation.py": [("RC201", 2, 5), ("RC201", 6, 11)],
+    "getenv_default.py": [("RC201", 3, 28), ("RC201", 4, 53)],
+    "pydantic_field.py": [("RC201", 5, 32), ("RC201", 6, 27)],
+    "class_attributes.py": [("RC201", 4, 13), ("RC201", 5, 27), ("RC201", 8, 16)],
+    "registry.py": [("RC201", 2, 24), ("RC201", 3, 20), ("RC201", 4, 5), ("RC201", 9, 42)],
+    "model_args.py": [("RC201", 4, 38), ("RC201", 5, 44), ("RC201", 6, 6), ("RC201", 7, 9),
+                      ("RC202", 4, 9), ("RC202", 5, 9)],
+    "aliased_import.py": [("RC202", 5, 1), ("RC202", 6, 1), ("RC202", 7, 1)],
+    "async_client.py": [("RC201", 7, 15), ("RC202", 6, 19)],
+    "stream_with.py": [("RC201", 5, 62), ("RC201", 6, 53), ("RC202", 2, 10), ("RC202", 5, 18), ("RC202", 6, 16)],
+    "enum_tasks.py": [("RC203", 20, 13), ("RC204", 22, 24)],
+    "literal_alias.py": [("RC203", 14, 20), ("RC204", 22, 20), ("RC204", 26, 20)],
+    "suppressions.py": [("RC201", 3, 9)],
+    "docstrings.py": [("RC201", 18, 10)],
+    "whole_tokens.py": [("RC201", 1, 10), ("RC201", 3, 11), ("RC201", 4, 10), ("RC201", 7, 10)],
+    "crossmod/app.py": [("RC203", 11, 13), ("RC203", 13, 13), ("RC203", 15, 13), ("RC204", 17, 13)],
+    "crossmod/pkg/tasks.py": [],
+    "task_calls.py": [("RC203", 4, 10), ("RC203", 6, 24)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_case_findings(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = scan([FIXTURES / "cases" / name], FIXTURES, **{"task-calls": ["*.route", "self.llm.ask"]})
+    assert triples(result.findings) == CASES[name]
+    assert result.notes == ()
+    assert {f.path for f in result.findings} <= {f"cases/{name}"}
+
+
+def test_every_case_file_has_expectations() -> None:
+    files = sorted(p.relative_to(FIXTURES / "cases").as_posix() for p in (FIXTURES / "cases").rglob("*.py"))
+    assert [f for f in files if f not in CASES and not f.startswith("crossmod/pkg/")] == []
+
+
+def test_exact_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    paths = [FIXTURES / "cases" / n for n in ("getenv_default.py", "aliased_import.py", "crossmod/app.py")]
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in sorted(
+        scan(paths, FIXTURES).findings, key=lambda f: f.sort_key())]
+    assert lines[0] == (
+        "cases/aliased_import.py:5:1: RC202 direct SDK call client.messages.create() bypasses the routing policy; "
+        "call the generated client (router.create(task, ...)) instead"
+    )
+    assert lines[3] == (
+        "cases/crossmod/app.py:11:13: RC203 task type 'clasify_intent' is not in the policy "
+        "(did you mean 'classify_intent'?)"
+    )
+    assert lines[4] == (
+        "cases/crossmod/app.py:13:13: RC203 task type 'summarise_ticket' is not in the policy "
+        "(add [tasks.summarise_ticket] to policy.toml)"
+    )
+    assert lines[6] == (
+        "cases/crossmod/app.py:17:13: RC204 cannot resolve the task type MISSING of call_ai() to a literal; "
+        "pass a task name, a constant, an Enum member or a Literal-typed name so it can be checked"
+    )
+    assert lines[7] == (
+        "cases/getenv_default.py:3:28: RC201 hardcoded model id 'claude-sonnet-4-6'; route the call through "
+        "a task type so the policy picks the model"
+    )
+
+
+def test_unused_suppressions_only_when_strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = scan([FIXTURES / "cases" / "suppressions.py"], FIXTURES, strict=True)
+    assert [(f.code, f.line, f.column, f.message) for f in sorted(result.findings, key=lambda f: f.sort_key())] == [
+        ("RC201", 3, 9, "hardcoded model id 'claude-haiku-4-5'; route the call through a task type so the policy "
+                        "picks the model"),
+        ("RC200", 3, 29, "'# routecheck: ignore[RC202]' suppresses nothing: no RC202 finding on this line"),
+        ("RC200", 4, 14, "'# routecheck: ignore[RC201]' suppresses nothing: no RC201 finding on this line"),
+        ("RC200", 5, 11, "'# routecheck: ignore[RC999]' names unknown rule code 'RC999'"),
+    ]
