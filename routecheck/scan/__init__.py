@@ -82,8 +82,8 @@ def scan_paths(
     selection = Selection(project.root, tuple(config.include), tuple(config.exclude))
     found = discover(list(paths) or [project.root], selection)
     notes = list(found.notes)
-    client = (project.root / config.client).resolve() if config.client else None
-    never = {source.path.resolve(), *(e.path.resolve() for e in source.evidence.values())}
+    client = Path(os.path.realpath(project.root / config.client)) if config.client else None
+    never = {Path(os.path.realpath(p)) for p in (source.path, *(e.path for e in source.evidence.values()))}
     if client is not None:
         never.add(client)
     cache = FactsCache(project.root / CACHE_FOLDER if use_cache else None, settings.fingerprint())
@@ -91,7 +91,7 @@ def scan_paths(
     facts: dict[SourceFile, FileFacts] = {}
     jobs: list[tuple[SourceFile, os.stat_result, str, ParseJob]] = []
     for file in found.files:
-        if file.path.resolve() in never:
+        if Path(os.path.realpath(file.path)) in never:
             continue
         read = _read(file, cache, settings.max_bytes)
         if isinstance(read, Note):
@@ -181,7 +181,8 @@ def scan_paths(
     problem = cache.save()
     if problem is not None:
         notes.append(Note(CACHE_FOLDER, 1, 1, problem))
-    return ScanResult(tuple(findings), tuple(notes), len(facts), sum(f.lines for f in facts.values()))
+    ordered = tuple(sorted(findings, key=Finding.sort_key))
+    return ScanResult(ordered, tuple(sorted(set(notes))), len(facts), sum(f.lines for f in facts.values()))
 
 
 def _read(file: SourceFile, cache: FactsCache, max_bytes: int

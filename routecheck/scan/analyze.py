@@ -75,8 +75,11 @@ class Analyzer:
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
+            where = _python_syntax_error(text)  # Python's own message and position are the familiar ones
+            if where is not None:
+                return skipped(*where)
             message = " ".join(exc.message.split())
-            return skipped(exc.raw_line, exc.raw_column + 1, f"syntax error: {message}; skipped")
+            return skipped(exc.raw_line, exc.raw_column + 1, f"cannot parse with libcst: {message}; skipped")
         except RecursionError:
             return skipped(1, 1, "nested too deeply to parse; skipped")
         except Exception as exc:  # libcst's native parser has its own failure modes; a note, never a traceback
@@ -87,3 +90,19 @@ class Analyzer:
             return skipped(1, 1, "nested too deeply to analyse; skipped")
         return FileFacts(lines, result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
                          symbols=result.symbols)
+
+
+def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
+    """Where and why Python itself rejects `text` (None if it does not)."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; skipped"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return 1, 1, f"cannot parse ({type(exc).__name__}); skipped"
+    return None

@@ -44,7 +44,7 @@ def decode_python(data: bytes) -> str | Undecodable:
     """The text of a Python source file, or why it has none."""
     if is_binary(data):
         return Undecodable(1, 1, "binary file (NUL bytes); skipped")
-    encoding, cookie_line = python_encoding(data)
+    encoding, cookie_line = python_encoding(data.removeprefix(_BOM))
     if data.startswith(_BOM):
         if cookie_line and codecs_name(encoding) != "utf-8":
             return Undecodable(cookie_line, 1, f"UTF-8 byte order mark but coding cookie '{encoding}'; skipped")
