@@ -48,13 +48,14 @@ class ScanResult:
     lines_scanned: int
 
 
-def settings_for(project: Project, source: PolicyFile) -> ScanSettings:
+def settings_for(project: Project, source: PolicyFile, *, whole_project: bool) -> ScanSettings:
     policy = source.policy
     return ScanSettings(
         known_models=tuple(sorted({tier.model for tier in policy.tiers.values()})),
         model_patterns=tuple(project.config.model_patterns),
         task_names=tuple(sorted(policy.tasks)),
         task_calls=tuple(project.config.task_calls),
+        task_usage=whole_project,
     )
 
 
@@ -76,7 +77,7 @@ def scan_paths(
     """Scan `paths` (default: the project root) against the policy; every finding and skip note."""
     from routecheck.rules import known_codes
 
-    settings = settings or settings_for(project, source)
+    settings = settings or settings_for(project, source, whole_project=whole_project)
     config = project.config
     analyzer = Analyzer(settings)
     selection = Selection(project.root, tuple(config.include), tuple(config.exclude))
@@ -86,12 +87,13 @@ def scan_paths(
     never = {Path(os.path.realpath(p)) for p in (source.path, *(e.path for e in source.evidence.values()))}
     if client is not None:
         never.add(client)
+    never_names = {p.name for p in never}
     cache = FactsCache(project.root / CACHE_FOLDER if use_cache else None, settings.fingerprint())
 
     facts: dict[SourceFile, FileFacts] = {}
     jobs: list[tuple[SourceFile, os.stat_result, str, ParseJob]] = []
     for file in found.files:
-        if Path(os.path.realpath(file.path)) in never:
+        if file.path.name in never_names and Path(os.path.realpath(file.path)) in never:
             continue
         read = _read(file, cache, settings.max_bytes)
         if isinstance(read, Note):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from routecheck.model_ids import ModelMatcher
@@ -11,6 +12,9 @@ from routecheck.scan.prefilter import Prefilter
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
 from routecheck.scan.suppress import parse_suppressions
+
+
+_RECURSION_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +34,8 @@ class Analyzer:
         self.settings = settings
         self.matcher = ModelMatcher(settings.known_models, settings.model_patterns)
         self.prefilter = Prefilter(settings, self.matcher)
-        self._quoted = tuple((name, f'"{name}"'.encode(), f"'{name}'".encode()) for name in settings.task_names)
+        self._quoted = tuple((name, f'"{name}"'.encode(), f"'{name}'".encode())
+                             for name in (settings.task_names if settings.task_usage else ()))
 
     def line_count(self, data: bytes) -> int:
         return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
@@ -62,6 +67,16 @@ class Analyzer:
 
     def parse(self, job: ParseJob) -> FileFacts:
         """Parse and visit an admitted file; a syntax error (or any parser failure) is a note."""
+        # libcst visits recursively; generated modules (long implicit concatenations, deep literals)
+        # nest deeper than the default limit. Python-to-Python calls need no C stack on 3.11+.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+        try:
+            return self._parse(job)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def _parse(self, job: ParseJob) -> FileFacts:
         import libcst as cst
 
         from routecheck.scan.visitors import collect

@@ -22,6 +22,7 @@ from routecheck.scan.facts import FileFacts
 FORMAT = 1
 _RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
 _MAX_ENTRIES = 200_000
+_STALE_AFTER_S = 7 * 24 * 3600
 
 
 class FactsCache:
@@ -100,9 +101,10 @@ class FactsCache:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
                 raise
-            for old in self.folder.glob("facts-*.json"):  # caches of other settings are dead weight
-                if old != target:
-                    with contextlib.suppress(OSError):
+            stale = time.time() - _STALE_AFTER_S
+            for old in self.folder.glob("facts-*.json"):  # caches of settings no run used for a week
+                with contextlib.suppress(OSError):
+                    if old != target and old.stat().st_mtime < stale:
                         old.unlink()
         except OSError as exc:
             return f"cache not written: {exc.strerror or exc}"

@@ -65,10 +65,7 @@ class Selection:
     exclude: tuple[str, ...] = ()
 
     def relative(self, path: Path) -> str | None:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return None
+        return _below(str(path), str(self.root))
 
     def wanted(self, rel: str | None) -> bool:
         if rel is None:
@@ -78,9 +75,19 @@ class Selection:
         return not any(glob_matches(rel, p) for p in self.exclude)
 
 
+def _below(path: str, folder: str) -> str | None:
+    """`path` relative to `folder` as a POSIX string, if below it (string work: this runs per file)."""
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    if not path.startswith(prefix):
+        return None
+    rest = path[len(prefix):]
+    return rest if os.sep == "/" else rest.replace(os.sep, "/")
+
+
 def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
     """The files under `paths` (files or folders, relative to the current directory) that a scan reads."""
     found = Discovery()
+    cwd = os.getcwd()
     seen: set[Path] = set()
     for given in paths:
         absolute = Path(os.path.abspath(given))
@@ -101,7 +108,8 @@ def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
             if not selection.wanted(rel):
                 continue
             seen.add(path)
-            found.files.append(SourceFile(path, display_path(path), rel or display_path(path), kind))
+            shown = _below(str(path), cwd) or display_path(path)
+            found.files.append(SourceFile(path, shown, rel or shown, kind))
     found.files.sort(key=lambda f: f.display)
     return found
 
@@ -118,7 +126,18 @@ def _git_files(folder: Path) -> Iterator[Path] | None:
     if done.returncode != 0:
         return None
     names = sorted({name for name in os.fsdecode(done.stdout).split("\0") if name})
+    if not names and _ignored_by_git(folder):
+        return None  # asked to scan a folder git ignores as a whole (a vendored tree, an installed library)
     return (folder / name for name in names if os.path.lexists(folder / name))  # a deleted file is not a file
+
+
+def _ignored_by_git(folder: Path) -> bool:
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."], capture_output=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _walk(folder: Path, found: Discovery) -> Iterator[Path]:

@@ -13,13 +13,16 @@ from routecheck.model_ids import ModelMatcher
 from routecheck.scan.lexer import StringToken, adjacent_runs
 from routecheck.scan.settings import ScanSettings
 
+# Each regular expression runs only after a plain `in` test found its word: `in` is a C substring
+# search at memory speed, while a regex alternation tries every branch at every offset.
 _MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini", b"chatgpt")
 _WHOLE_STRING_MODEL = re.compile(rb"[\"']o[1-9]")
-_SDK = re.compile(
-    rb"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b"
-    rb"|beta\s*\.\s*messages\b|chat\s*\.\s*completions\b|responses\s*\.\s*(?:create|stream|parse)\b"
+_SDK = (
+    (b"messages", re.compile(rb"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b")),
+    (b"completions", re.compile(rb"chat\s*\.\s*completions\b")),
+    (b"responses", re.compile(rb"responses\s*\.\s*(?:create|stream|parse)\b")),
 )
-_ROUTE_NEEDLES = (b"outer", b"call_ai")
+_ROUTER = re.compile(rb"outer\w*(?:\(\s*\))?\s*\.\s*(?:a?call|a?create|create_on_tier)\s*\(")
 
 
 class Prefilter:
@@ -37,23 +40,27 @@ class Prefilter:
                 self._extra.append(re.compile(pattern.encode()))
             except (re.error, UnicodeEncodeError):
                 self._always = True  # a pattern bytes cannot express: parse everything rather than miss
-        route = list(_ROUTE_NEEDLES)
+        route = [b"call_ai"]
         for name in settings.task_calls:
             last = name.rsplit(".", 1)[-1].replace("*", "").replace("?", "")
-            if last:
-                route.append(last.encode())
+            route.append(last.encode() + b"(" if last else b"(")
         self._route_needles = tuple(route)
 
     def calls(self, data: bytes) -> bool:
         """May `data` hold an SDK call or a routing call?"""
-        return any(n in data for n in self._route_needles) or _SDK.search(data) is not None
+        if any(n in data for n in self._route_needles):
+            return True
+        if (b"outer" in data) and _ROUTER.search(data) is not None:
+            return True
+        return any(word in data and pattern.search(data) is not None for word, pattern in _SDK)
 
     def models(self, data: bytes) -> bool:
         """May `data` hold a model id?"""
         return (
             self._always
             or any(n in data for n in self._model_needles)
-            or _WHOLE_STRING_MODEL.search(data) is not None
+            # OpenAI's bare "o3"-style ids only count as a whole string, in practice next to a `model`
+            or (b"model" in data and _WHOLE_STRING_MODEL.search(data) is not None)
             or any(p.search(data) for p in self._extra)
         )
 

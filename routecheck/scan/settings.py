@@ -23,6 +23,8 @@ class ScanSettings:
     task_names: tuple[str, ...] = ()
     task_calls: tuple[str, ...] = ()
     max_bytes: int = 2_000_000
+    #: Record which task names each file quotes (for RC206 on whole-project scans; costs a search per task).
+    task_usage: bool = False
 
     def fingerprint(self) -> str:
         """A hash of the settings and the routecheck version: the cache key of a file's facts."""
@@ -30,6 +32,6 @@ class ScanSettings:
 
         payload = json.dumps(
             [__version__, sorted(self.known_models), list(self.model_patterns), sorted(self.task_names),
-             list(self.task_calls), self.max_bytes, sorted(sdk_model_ids())]
+             list(self.task_calls), self.max_bytes, self.task_usage, sorted(sdk_model_ids())]
         )
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -107,11 +107,16 @@ def _fstring_text(node: cst.FormattedString) -> str:
 
 
 def _pieces(node: cst.BaseExpression) -> list[cst.SimpleString | cst.FormattedString]:
-    if isinstance(node, cst.ConcatenatedString):
-        return [*_pieces(node.left), *_pieces(node.right)]
-    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
-        return [node]
-    return []
+    """The pieces of an implicit concatenation, left to right (iteratively: some have thousands)."""
+    pieces: list[cst.SimpleString | cst.FormattedString] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.ConcatenatedString):
+            stack += [current.right, current.left]
+        elif isinstance(current, (cst.SimpleString, cst.FormattedString)):
+            pieces.append(current)
+    return pieces
 
 
 def _piece_text(node: cst.SimpleString | cst.FormattedString) -> str:
