@@ -145,7 +145,7 @@ def test_cache_warm_run_reads_nothing_unchanged(proj: Path, capsys: pytest.Captu
     assert run(capsys, "scan") == cold
     assert calls == []
     (proj / "clean.py").write_text('call_ai("nope", "x")\n')
-    code, out, _ = run(capsys, "scan", "--quiet", "--select", "RC203")
+    _, out, _ = run(capsys, "scan", "--quiet", "--select", "RC203")
     assert len(calls) == 1
     assert out.splitlines()[-1] == "clean.py:1:9: RC203 [error] task type 'nope' is not in the policy (add " \
         "[tasks.nope] to routing.toml)"

@@ -124,7 +124,7 @@ def test_config_files(tree: Path) -> None:
     (tree / ".env").write_text("MODEL=claude-haiku-4-5\n")
     (tree / "other_policy.toml").write_text('version = 1\ndefault_tier = "a"\n[tiers.a]\nmodel = "claude-opus-4-6"\n')
     result = scan([tree], tree)
-    assert [(f.path, f.code, f.line, f.column, f.model) for f in sorted(result.findings, key=lambda f: f.sort_key())] == [
+    assert [(f.path, f.code, f.line, f.column, f.model) for f in result.findings] == [
         (".env", "RC205", 1, 7, "claude-haiku-4-5"),
         ("deploy.yaml", "RC205", 3, 10, "claude-opus-4-6"),
         ("good.py", "RC201", 1, 9, "claude-sonnet-4-6"),

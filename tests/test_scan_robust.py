@@ -54,7 +54,8 @@ def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert result.files_scanned > 1000
     assert all(not n.path.startswith("/") for n in result.notes)
     kinds = ("syntax error: ", "cannot parse", "unknown encoding", "byte 0x", "binary file", "larger than",
-             "UTF-8 byte order mark", "nested too deeply", "symbolic link", "broken symbolic link", "cannot read", "not a regular file")
+             "UTF-8 byte order mark", "nested too deeply", "symbolic link", "broken symbolic link", "cannot read",
+             "not a regular file")
     assert [n for n in result.notes if not n.message.startswith(kinds)] == []
     by_path = {n.path: n.message for n in result.notes}
     if (lib / "test" / "bad_coding.py").is_file():

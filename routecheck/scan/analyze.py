@@ -13,7 +13,6 @@ from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
 from routecheck.scan.suppress import parse_suppressions
 
-
 _RECURSION_LIMIT = 20_000
 
 
