@@ -161,6 +161,7 @@ class FactsVisitor(cst.CSTVisitor):
         self.string_nodes: list[cst.CSTNode] = []
         self._string_index: dict[cst.CSTNode, int] = {}
         self.model_hits: list[tuple[int, str]] = []  # (string token index, model)
+        self.nested_hits: list[tuple[cst.CSTNode, str]] = []  # strings inside f-string replacement fields
         self.sdk_calls: list[tuple[cst.CSTNode, str]] = []
         self.route_calls: list[tuple[cst.CSTNode, str, str, Ref]] = []
         self._fstring_depth = 0
@@ -186,8 +187,9 @@ class FactsVisitor(cst.CSTVisitor):
             self.model_hits.append((index, match.model))
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self._fstring_depth:
-            return  # inside an f-string's replacement field: part of the f-string's token
+        if self._fstring_depth:  # inside an f-string's replacement field: no token of its own
+            self.nested_hits += [(node, m.model) for m in self._matcher.finditer(string_value(node))]
+            return
         index = self._number(node)
         if not (self._doc_depth or self._concat_depth):
             self._hits(index, string_value(node))
@@ -426,7 +428,7 @@ def collect(module: cst.Module, text: str, tokens: list[StringToken], matcher: M
     visitor = FactsVisitor(matcher, task_calls)
     module.visit(visitor)
     index = visitor._string_index
-    others = [node for node, _ in visitor.sdk_calls] + [
+    others = [node for node, _ in (*visitor.sdk_calls, *visitor.nested_hits)] + [
         node for node, _, _, _ in visitor.route_calls if node not in index
     ]
     if not others and len(tokens) == len(visitor.string_nodes):
@@ -443,6 +445,7 @@ def collect(module: cst.Module, text: str, tokens: list[StringToken], matcher: M
             return start.line, start.column + 1
 
     models = tuple(ModelHit(*where(visitor.string_nodes[i]), model) for i, model in visitor.model_hits)
+    models += tuple(ModelHit(*where(node), model) for node, model in visitor.nested_hits)
     sdk = tuple(SdkCall(*where(node), call) for node, call in visitor.sdk_calls)
     routes = tuple(
         RouteCall(*where(node), callee, argument, visitor.local_ref(ref))
