@@ -1,0 +1,83 @@
+"""The real pre-commit, installed in a throwaway git repository, using this repository's hooks.
+
+pre-commit clones the hook repository and pip-installs it into its own virtualenv (PyPI must be
+reachable, or pip's cache warm): the first run takes a while, so the test is marked `slow` (it still
+runs by default). The hook repository is a snapshot of this checkout, uncommitted work included.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS_CONFIG = """repos:
+  - repo: {repo}
+    rev: {rev}
+    hooks:
+      - id: routecheck
+      - id: routecheck-lint
+"""
+
+
+def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def snapshot(target: Path) -> str:
+    """This checkout's files (tracked and untracked, not ignored) committed to a new repository at `target`."""
+    listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    assert listed.returncode == 0, listed.stderr
+    for name in filter(None, listed.stdout.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not name.startswith(("tests/", "benchmarks/")):
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
+        assert git(target, *args).returncode == 0
+    return git(target, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a checkout")
+def test_pre_commit_blocks_a_hardcoded_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hooks, app = tmp_path / "hooks", tmp_path / "app"
+    hooks.mkdir()
+    app.mkdir()
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "routecheck tests")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "tests@example.com")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)  # the hook must run the routecheck pre-commit installed, not this checkout
+    rev = snapshot(hooks)
+    shutil.copy(ROOT / "examples" / "routed_app" / "routing.toml", app / "routing.toml")
+    (app / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "routing.toml"\n')
+    (app / ".pre-commit-config.yaml").write_text(HOOKS_CONFIG.format(repo=hooks, rev=rev))
+    assert git(app, "init", "-q").returncode == 0
+    install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=app, env=env,
+                             capture_output=True, text=True, check=False)
+    assert install.returncode == 0, install.stdout + install.stderr
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        git(app, "add", "-A")
+        return subprocess.run(["git", "commit", "-q", "-m", message], cwd=app, env=env, capture_output=True,
+                              text=True, check=False, timeout=900)
+
+    (app / "summarize.py").write_text('import anthropic\n\nMODEL = "claude-sonnet-4-6"\n')
+    blocked = commit("hardcoded model")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert ("summarize.py:3:9: RC201 [error] hardcoded model id 'claude-sonnet-4-6'; route the call through a "
+            "task type so the policy picks the model") in output
+    assert git(app, "rev-parse", "--verify", "-q", "HEAD").returncode != 0  # nothing was committed
+
+    (app / "summarize.py").write_text('from app.llm_routes import call_ai\n\nLABEL = call_ai("classify_intent", "x")\n')
+    passed = commit("routed call")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert git(app, "log", "--format=%s").stdout == "routed call\n"
