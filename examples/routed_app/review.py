@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from examples.routed_app.llm_routes import AsyncRouter
+
 from examples.routed_app.tasks import REVIEW
 
 
