@@ -63,3 +63,13 @@ def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     if (lib / "test" / "bad_coding2.py").is_file():
         assert by_path["test/bad_coding2.py"] == "UTF-8 byte order mark but coding cookie 'latin1'; skipped"
     assert all(f.path and f.line >= 1 and f.column >= 1 for f in result.findings)
+
+
+def test_process_pool_gives_the_same_facts() -> None:
+    from routecheck.scan.analyze import ParseJob
+    from routecheck.scan.pool import parse_all
+
+    texts = [b'M = "claude-sonnet-4-6"\n', b'x = "claude-opus-4-6"\ndef f(:\n', b"client.messages.create()\n", b'call_ai("nope")\n']
+    jobs = [job for job in map(ANALYZER.triage, texts) if isinstance(job, ParseJob)]
+    assert len(jobs) == 4
+    assert parse_all(ANALYZER, jobs, workers=2, min_chars=0) == parse_all(ANALYZER, jobs, workers=1)

@@ -9,7 +9,8 @@ from routecheck.scan.analyze import Analyzer, ParseJob
 from routecheck.scan.facts import FileFacts
 from routecheck.scan.settings import ScanSettings
 
-#: Below this many characters to parse (~0.3 s of libcst on one core) a pool costs more than it saves.
+#: Below this many characters to parse (~0.4 s of libcst on one core) a pool costs more than it saves:
+#: forking is cheap (libcst is imported first, so workers inherit it), but results come back pickled.
 POOL_THRESHOLD_CHARS = 400_000
 
 _worker_analyzer: Analyzer | None = None  # one per worker process, built once by the initializer
@@ -25,11 +26,12 @@ def _parse_in_worker(job: ParseJob) -> FileFacts:
     return _worker_analyzer.parse(job)
 
 
-def parse_all(analyzer: Analyzer, jobs: Sequence[ParseJob], workers: int | None = None) -> list[FileFacts]:
+def parse_all(analyzer: Analyzer, jobs: Sequence[ParseJob], workers: int | None = None,
+              min_chars: int = POOL_THRESHOLD_CHARS) -> list[FileFacts]:
     """Every job parsed, in order: in this process, or across a process pool for large batches."""
     size = sum(len(job.text) for job in jobs)
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if count < 2 or len(jobs) < 2 or size < POOL_THRESHOLD_CHARS:
+    if count < 2 or len(jobs) < 2 or size < min_chars:
         return [analyzer.parse(job) for job in jobs]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

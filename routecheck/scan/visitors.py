@@ -8,10 +8,10 @@ computed when a finding points at something other than a string, or the lexer an
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Literal
+from typing import Any, Literal
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -173,6 +173,28 @@ class FactsVisitor(cst.CSTVisitor):
         self.aliases: dict[str, tuple[str, ...]] = {}
         self.imports: dict[str, tuple[str, int, str]] = {}
         self.module_aliases: dict[str, str] = {}
+        self._visits = _handlers(self, "visit_")
+        self._leaves = _handlers(self, "leave_")
+
+    # -- dispatch ----------------------------------------------------------------------------------
+    # libcst's default dispatch builds a method name and looks it up for every node and, twice more,
+    # for every attribute of every node; most of a visit's time goes there. One dict lookup per node
+    # (type -> bound method, built once) keeps the visit_*/leave_* methods and drops that overhead.
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        handler = self._visits.get(type(node))
+        return handler is None or handler(node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        handler = self._leaves.get(type(original_node))
+        if handler is not None:
+            handler(original_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
 
     # -- strings ---------------------------------------------------------------------------------
 
@@ -397,6 +419,17 @@ class FactsVisitor(cst.CSTVisitor):
         if ref.alias and chain[-1] == "TaskType":
             return TaskRef("trusted")
         return TaskRef("dynamic", text=".".join(ref.chain))
+
+
+def _handlers(visitor: FactsVisitor, prefix: str) -> dict[type, Callable[[Any], Any]]:
+    """`visit_Call` -> {cst.Call: visitor.visit_Call}: the methods a prefix names, keyed by node type."""
+    found: dict[type, Callable[[Any], Any]] = {}
+    for name in dir(type(visitor)):
+        if name.startswith(prefix) and name != prefix:
+            node_type = getattr(cst, name[len(prefix):], None)
+            if isinstance(node_type, type):
+                found[node_type] = getattr(visitor, name)
+    return found
 
 
 def _task_argument(args: Sequence[cst.Arg]) -> cst.BaseExpression | None:
