@@ -69,7 +69,8 @@ def test_process_pool_gives_the_same_facts() -> None:
     from routecheck.scan.analyze import ParseJob
     from routecheck.scan.pool import parse_all
 
-    texts = [b'M = "claude-sonnet-4-6"\n', b'x = "claude-opus-4-6"\ndef f(:\n', b"client.messages.create()\n", b'call_ai("nope")\n']
+    texts = [b'M = "claude-sonnet-4-6"\n', b'x = "claude-opus-4-6"\ndef f(:\n', b"client.messages.create()\n",
+             b'call_ai("nope")\n']
     jobs = [job for job in map(ANALYZER.triage, texts) if isinstance(job, ParseJob)]
     assert len(jobs) == 4
     assert parse_all(ANALYZER, jobs, workers=2, min_chars=0) == parse_all(ANALYZER, jobs, workers=1)

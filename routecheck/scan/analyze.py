@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 
 from routecheck.model_ids import ModelMatcher
+from routecheck.scan.chunks import candidate_lines, select_spans, split_lines
 from routecheck.scan.facts import FileFacts, FileNote, Suppression
 from routecheck.scan.lexer import string_tokens
 from routecheck.scan.prefilter import Prefilter
@@ -76,9 +77,8 @@ class Analyzer:
             sys.setrecursionlimit(limit)
 
     def _parse(self, job: ParseJob) -> FileFacts:
-        import libcst as cst
-
-        from routecheck.scan.visitors import collect
+        import ast
+        import warnings
 
         text, lines, suppressions, quoted = job.text, job.lines, job.suppressions, job.quoted
 
@@ -87,36 +87,34 @@ class Analyzer:
             return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted, notes=(note,))
 
         try:
-            module = cst.parse_module(text)
-        except cst.ParserSyntaxError as exc:
-            where = _python_syntax_error(text)  # Python's own message and position are the familiar ones
-            if where is not None:
-                return skipped(*where)
-            message = " ".join(exc.message.split())
-            return skipped(exc.raw_line, exc.raw_column + 1, f"cannot parse with libcst: {message}; skipped")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes and the like: the code's business
+                tree = ast.parse(text)
+        except SyntaxError as exc:  # Python's own message and position are the familiar ones
+            return skipped(exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; skipped")
+        except (ValueError, MemoryError) as exc:
+            return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
         except RecursionError:
             return skipped(1, 1, "nested too deeply to parse; skipped")
-        except Exception as exc:  # libcst's native parser has its own failure modes; a note, never a traceback
-            return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
+        wanted = candidate_lines(text, string_tokens(text), self.matcher, self.prefilter.call_lines)
+        source_lines = split_lines(text)
+        chunks = []
+        import libcst as cst
+
+        from routecheck.scan.visitors import collect
+
+        for first, last in select_spans(tree, wanted):
+            chunk = "".join(source_lines[first - 1:last])
+            try:
+                chunks.append((cst.parse_module(chunk), chunk, first - 1))
+            except RecursionError:
+                return skipped(first, 1, "nested too deeply to parse; skipped")
+            except Exception as exc:  # libcst's own parser failing where Python's did not: a note, not a crash
+                message = " ".join(str(getattr(exc, "message", exc)).split())
+                return skipped(first, 1, f"cannot parse with libcst ({type(exc).__name__}: {message}); skipped")
         try:
-            result = collect(module, text, string_tokens(text), self.matcher, self.settings.task_calls)
+            result = collect(chunks, self.matcher, self.settings.task_calls)
         except RecursionError:
             return skipped(1, 1, "nested too deeply to analyse; skipped")
         return FileFacts(lines, result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
                          symbols=result.symbols)
-
-
-def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
-    """Where and why Python itself rejects `text` (None if it does not)."""
-    import ast
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except SyntaxError as exc:
-        return exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; skipped"
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return 1, 1, f"cannot parse ({type(exc).__name__}); skipped"
-    return None

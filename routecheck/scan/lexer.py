@@ -49,21 +49,22 @@ def string_tokens(text: str) -> list[StringToken]:
     return tokens
 
 
+def adjacent_token_runs(text: str, tokens: list[StringToken]) -> Iterator[tuple[str, list[StringToken]]]:
+    """Each run of adjacent string tokens (an implicit concatenation): bodies joined, and the tokens."""
+    run: list[StringToken] = []
+    for token in tokens:
+        if run and not _GAP.fullmatch(text, run[-1].end, token.start):
+            yield "".join(text[t.body_start:t.body_end] for t in run), run
+            run = []
+        run.append(token)
+    if run:
+        yield "".join(text[t.body_start:t.body_end] for t in run), run
+
+
 def adjacent_runs(text: str, tokens: list[StringToken]) -> Iterator[str]:
     """The text of each run of adjacent string tokens (an implicit concatenation), bodies joined."""
-    run: list[str] = []
-    previous_end = -1
-    for token in tokens:
-        body = text[token.body_start:token.body_end]
-        if run and _GAP.fullmatch(text, previous_end, token.start):
-            run.append(body)
-        else:
-            if run:
-                yield "".join(run)
-            run = [body]
-        previous_end = token.end
-    if run:
-        yield "".join(run)
+    for joined, _ in adjacent_token_runs(text, tokens):
+        yield joined
 
 
 class LineIndex:

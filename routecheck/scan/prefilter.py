@@ -45,6 +45,10 @@ class Prefilter:
             last = name.rsplit(".", 1)[-1].replace("*", "").replace("?", "")
             route.append(last.encode() + b"(" if last else b"(")
         self._route_needles = tuple(route)
+        words = ["messages", "completions", "responses", "outer", "call_ai"]
+        words += [re.escape(n.rsplit(".", 1)[-1].replace("*", "").replace("?", "")) for n in settings.task_calls]
+        #: A line that may hold (part of) an SDK or routing call: its statement must be parsed.
+        self.call_lines = re.compile("|".join(w for w in words if w))
 
     def calls(self, data: bytes) -> bool:
         """May `data` hold an SDK call or a routing call?"""

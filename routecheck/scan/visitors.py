@@ -7,6 +7,7 @@ computed when a finding points at something other than a string, or the lexer an
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from routecheck.model_ids import ModelMatcher
 from routecheck.scan.facts import ModelHit, RouteCall, SdkCall, Symbols, TaskRef
-from routecheck.scan.lexer import LineIndex, StringToken
+from routecheck.scan.lexer import LineIndex, string_tokens
 from routecheck.scan.settings import ROUTE_FUNCTIONS, ROUTER_METHODS
 
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -423,13 +424,18 @@ class FactsVisitor(cst.CSTVisitor):
 
 def _handlers(visitor: FactsVisitor, prefix: str) -> dict[type, Callable[[Any], Any]]:
     """`visit_Call` -> {cst.Call: visitor.visit_Call}: the methods a prefix names, keyed by node type."""
-    found: dict[type, Callable[[Any], Any]] = {}
-    for name in dir(type(visitor)):
+    return {node_type: getattr(visitor, name) for node_type, name in _handler_names(type(visitor), prefix)}
+
+
+@functools.cache
+def _handler_names(visitor_type: type, prefix: str) -> tuple[tuple[type, str], ...]:
+    found = []
+    for name in dir(visitor_type):
         if name.startswith(prefix) and name != prefix:
             node_type = getattr(cst, name[len(prefix):], None)
             if isinstance(node_type, type):
-                found[node_type] = getattr(visitor, name)
-    return found
+                found.append((node_type, name))
+    return tuple(found)
 
 
 def _task_argument(args: Sequence[cst.Arg]) -> cst.BaseExpression | None:
@@ -455,33 +461,37 @@ class VisitResult:
     symbols: Symbols
 
 
-def collect(module: cst.Module, text: str, tokens: list[StringToken], matcher: ModelMatcher,
+def collect(chunks: Sequence[tuple[cst.Module, str, int]], matcher: ModelMatcher,
             task_calls: Sequence[str]) -> VisitResult:
-    """Visit `module` (parsed from `text`, whose string tokens are `tokens`) and place every result."""
+    """Visit each chunk (a parsed run of top-level statements, its text, its line offset) and place
+    every result; one visitor sees all chunks in order, so names defined in one resolve in another."""
     visitor = FactsVisitor(matcher, task_calls)
-    module.visit(visitor)
-    index = visitor._string_index
-    others = [node for node, _ in (*visitor.sdk_calls, *visitor.nested_hits)] + [
-        node for node, _, _, _ in visitor.route_calls if node not in index
-    ]
-    if not others and len(tokens) == len(visitor.string_nodes):
-        lines = LineIndex(text)
-        token_at = [lines.position(t.start) for t in tokens]
+    where: dict[cst.CSTNode, tuple[int, int]] = {}
+    for module, text, offset in chunks:
+        first_string = len(visitor.string_nodes)
+        first_sdk, first_nested, first_route = (len(visitor.sdk_calls), len(visitor.nested_hits),
+                                                len(visitor.route_calls))
+        module.visit(visitor)
+        strings = visitor.string_nodes[first_string:]
+        others = [node for node, _ in (*visitor.sdk_calls[first_sdk:], *visitor.nested_hits[first_nested:])]
+        others += [node for node, _, _, _ in visitor.route_calls[first_route:] if node not in visitor._string_index]
+        tokens = string_tokens(text)
+        if not others and len(tokens) == len(strings):
+            lines = LineIndex(text)
+            for node, token in zip(strings, tokens, strict=True):
+                line, column = lines.position(token.start)
+                where[node] = (line + offset, column)
+        else:
+            ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            for node in (*strings, *others):
+                start = ranges[node].start
+                where[node] = (start.line + offset, start.column + 1)
 
-        def where(node: cst.CSTNode) -> tuple[int, int]:
-            return token_at[index[node]]
-    else:
-        ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-
-        def where(node: cst.CSTNode) -> tuple[int, int]:
-            start = ranges[node].start
-            return start.line, start.column + 1
-
-    models = tuple(ModelHit(*where(visitor.string_nodes[i]), model) for i, model in visitor.model_hits)
-    models += tuple(ModelHit(*where(node), model) for node, model in visitor.nested_hits)
-    sdk = tuple(SdkCall(*where(node), call) for node, call in visitor.sdk_calls)
+    models = tuple(ModelHit(*where[visitor.string_nodes[i]], model) for i, model in visitor.model_hits)
+    models += tuple(ModelHit(*where[node], model) for node, model in visitor.nested_hits)
+    sdk = tuple(SdkCall(*where[node], call) for node, call in visitor.sdk_calls)
     routes = tuple(
-        RouteCall(*where(node), callee, argument, visitor.local_ref(ref))
+        RouteCall(*where[node], callee, argument, visitor.local_ref(ref))
         for node, callee, argument, ref in visitor.route_calls
     )
     return VisitResult(models, sdk, routes, visitor.symbols())
