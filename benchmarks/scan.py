@@ -30,6 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from routecheck.scan.discovery import SKIPPED_FOLDERS  # noqa: E402  -- this checkout, not an installed copy
+
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 POLICY = """version = 1
 default_tier = "sonnet"
@@ -203,7 +206,8 @@ def measure(tree: Path, workdir: Path, lines: int, planted: dict[str, int] | Non
     scan = [py, "-m", "routecheck", "scan", "--format", "json", str(tree)]
     interp, _ = timed([py, "-c", "pass"], workdir, repeat=5)
     version, _ = timed([py, "-m", "routecheck", "--version"], workdir, repeat=5)
-    grep, _ = timed(["grep", "-rIl", "claude", str(tree)], workdir, repeat=5)
+    skipped = [f"--exclude-dir={name}" for name in SKIPPED_FOLDERS]  # grep reads what the scan reads
+    grep, _ = timed(["grep", "-rIl", *skipped, "claude", str(tree)], workdir, repeat=5)
     cold, out = timed(scan, workdir, repeat=3, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     report = json.loads(out)
     timed(scan, workdir)  # the cache now holds every file's facts; trust needs mtimes older than the write
@@ -258,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             workdir.mkdir()
             (workdir / "pyproject.toml").write_text(
                 f'[tool.routecheck]\npolicy = "{(ROOT / "policies" / "routing.toml").as_posix()}"\n')
-            lines = sum(p.read_bytes().count(b"\n") for p in given.resolve().rglob("*.py") if p.is_file())
+            lines = sum(p.read_bytes().count(b"\n") for p in given.resolve().rglob("*.py")
+                        if p.is_file() and not SKIPPED_FOLDERS.intersection(p.relative_to(given.resolve()).parts))
             print("\n".join(measure(given.resolve(), workdir, lines, None, None)))
     return 0
 
