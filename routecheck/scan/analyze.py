@@ -57,7 +57,7 @@ class Analyzer:
         text = decode_python(data)
         if isinstance(text, Undecodable):
             return FileFacts(lines, quoted_tasks=quoted, notes=(FileNote(text.line, text.column, text.message),))
-        suppressions = parse_suppressions(text) if b"routecheck" in data else ()
+        suppressions = parse_suppressions(text, python=True) if b"routecheck" in data else ()
         if not wanted:
             return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted)
         tokens = string_tokens(text)

@@ -49,6 +49,13 @@ def string_tokens(text: str) -> list[StringToken]:
     return tokens
 
 
+def comments(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of every comment of `text` (a `#` inside a string literal is no comment)."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "comment":
+            yield match.start(), match.group()
+
+
 def adjacent_token_runs(text: str, tokens: list[StringToken]) -> Iterator[tuple[str, list[StringToken]]]:
     """Each run of adjacent string tokens (an implicit concatenation): bodies joined, and the tokens."""
     run: list[StringToken] = []

@@ -9,23 +9,37 @@ from dataclasses import dataclass
 from routecheck.finding import Finding, Severity
 from routecheck.scan.facts import Suppression
 from routecheck.scan.glob import glob_matches
+from routecheck.scan.lexer import LineIndex, comments
 
 _COMMENT = re.compile(r"#\s*routecheck:\s*ignore\b(?:\[(?P<codes>[^\]\r\n]*)\])?")
 
 
-def parse_suppressions(text: str) -> tuple[Suppression, ...]:
-    """Every suppression comment of `text` (a comment anywhere on a line, optionally with `-- reason`)."""
+def parse_suppressions(text: str, *, python: bool = False) -> tuple[Suppression, ...]:
+    """Every suppression comment of `text`, optionally followed by `-- reason`.
+
+    In Python only real comments count (the text of a string or docstring that shows the syntax is
+    no suppression); in config files any `#` on a line starts one.
+    """
     found = []
+    if python:
+        lines = LineIndex(text)
+        for offset, comment in comments(text):
+            match = _COMMENT.match(comment)
+            if match is not None:
+                found.append(_suppression(*lines.position(offset), match))
+        return tuple(found)
     for number, line in enumerate(text.splitlines(), start=1):
-        if "routecheck" not in line:
-            continue
-        match = _COMMENT.search(line)
-        if match is None:
-            continue
-        raw = match.group("codes")
-        codes = None if raw is None else tuple(c.strip().upper() for c in raw.split(",") if c.strip())
-        found.append(Suppression(number, match.start() + 1, codes, match.group(0)))
+        if "routecheck" in line:
+            match = _COMMENT.search(line)
+            if match is not None:
+                found.append(_suppression(number, match.start() + 1, match))
     return tuple(found)
+
+
+def _suppression(line: int, column: int, match: re.Match[str]) -> Suppression:
+    raw = match.group("codes")
+    codes = None if raw is None else tuple(c.strip().upper() for c in raw.split(",") if c.strip())
+    return Suppression(line, column, codes, match.group(0))
 
 
 @dataclass(frozen=True)
