@@ -1,4 +1,6 @@
-"""The code rules RC200-RC207: identity and documentation pages (the checks live in the scanner).
+"""The code rules RC200-RC206: identity and documentation pages (the checks live in the scanner).
+
+RC207 stale-client belongs to the generated client (`routecheck.codegen.stale`).
 
 Each rule is declared by a documented function whose docstring is its page, like the policy rules;
 the functions hold no logic, so this module imports nothing heavy.
@@ -213,20 +215,4 @@ def unused_task() -> None:
 
     ## Use instead
     Delete the table, or rename it to what the code calls.
-    """
-
-
-@code_rule("RC207", "stale-client", Severity.ERROR)
-def stale_client() -> None:
-    """The generated client does not match the policy (`routecheck generate --check`).
-
-    ## Why is this bad?
-    The generated client carries the policy as data: a policy change that is not regenerated routes
-    calls by the old policy, and its `TaskType` no longer matches the task types the scanner checks.
-
-    ## Example
-    A task's tier changed in `policies/routing.toml`, but the client was not regenerated.
-
-    ## Use instead
-    Run `routecheck generate` and commit the policy and the client together.
     """
