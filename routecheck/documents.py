@@ -62,7 +62,8 @@ def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # a column counts characters, as in every other error; the valid text before the bad byte decodes
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         raise ConfigError(
             [Problem(shown, line, column, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 (TOML files are UTF-8)")]
         ) from None
@@ -133,6 +134,13 @@ _TYPE_NAMES = {
     "model_type": "a table",
     "model_attributes_type": "a table",
 }
+#: pydantic's range errors: the comparison they stand for and the ctx key holding the bound.
+_BOUNDS = {
+    "greater_than": (">", "gt"),
+    "greater_than_equal": (">=", "ge"),
+    "less_than": ("<", "lt"),
+    "less_than_equal": ("<=", "le"),
+}
 
 
 def toml_type(value: object) -> str:
@@ -183,11 +191,20 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
         return f"invalid value {_shown(value)} (expected one of: {expected})"
     if kind in _TYPE_NAMES:
         return f"expected {_TYPE_NAMES[kind]}, got {toml_type(value)} {_shown(value)}"
-    if kind == "string_pattern_mismatch" and "[key]" in err["loc"]:
-        return (
-            f"{_shown(value)} is not a valid name "
-            "(expected a Python identifier: letters, digits and _, not starting with a digit)"
-        )
+    if kind in _BOUNDS:
+        symbol, bound_key = _BOUNDS[kind]
+        return f"{_shown(value)} is out of range (expected a value {symbol} {_shown(ctx.get(bound_key))})"
+    if kind == "finite_number":
+        return f"{_shown(value)} is not allowed (expected a finite number)"
+    if kind == "too_short":
+        least = int(ctx.get("min_length", 1))
+        return f"empty {toml_type(value)} (expected at least {least} {'entry' if least == 1 else 'entries'})"
+    if kind == "string_pattern_mismatch":
+        from routecheck.policy.model import PATTERN_MEANINGS
+
+        meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")))
+        if meaning is not None:
+            return f"{_shown(value)} is not {meaning}"
     message = err["msg"].removeprefix("Value error, ")
     message = message[:1].lower() + message[1:]
     if kind == "value_error":

@@ -78,6 +78,12 @@ def load_evidence(path: Path) -> EvidenceFile:
 def _evidence_load_problems(doc: TomlDocument, task: str, ref: str, exc: ConfigError) -> list[Problem]:
     # A missing or unreadable file is the policy's mistake: point at the key that names it.
     key = ("tasks", task, "evidence")
-    return [
-        doc.problem(key, f"evidence file '{ref}': {p.message}") if p.line is None else p for p in exc.problems
-    ]
+    return [p if p.line is not None else doc.problem(key, _about_evidence_file(ref, p.message)) for p in exc.problems]
+
+
+def _about_evidence_file(ref: str, message: str) -> str:
+    # "evidence file not found" -> "evidence file 'evidence/a.toml' not found"
+    subject = "evidence file"
+    if subject in message:
+        return message.replace(subject, f"{subject} '{ref}'", 1)
+    return f"{subject} '{ref}': {message}"
