@@ -96,9 +96,13 @@ def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) 
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise ConfigError(
-            doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()
-        ) from None
+        problems = [doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()]
+        raise ConfigError(sorted(problems, key=in_file_order)) from None
+
+
+def in_file_order(problem: Problem) -> tuple[str, int, int]:
+    """Sort key: problems read top to bottom, file by file (a stable sort keeps ties in check order)."""
+    return (problem.path, problem.line or 0, problem.column or 0)
 
 
 def format_key(key: KeyPath) -> str:
@@ -170,7 +174,9 @@ def toml_type(value: object) -> str:
 def _shown(value: object) -> str:
     if isinstance(value, dict | list):
         return toml_type(value)
-    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 58 else repr(value[:55]) + "..."
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -190,10 +196,14 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"invalid value {_shown(value)} (expected one of: {expected})"
     if kind in _TYPE_NAMES:
-        return f"expected {_TYPE_NAMES[kind]}, got {toml_type(value)} {_shown(value)}"
+        got = toml_type(value) if isinstance(value, dict | list) else f"{toml_type(value)} {_shown(value)}"
+        return f"expected {_TYPE_NAMES[kind]}, got {got}"
     if kind in _BOUNDS:
         symbol, bound_key = _BOUNDS[kind]
-        return f"{_shown(value)} is out of range (expected a value {symbol} {_shown(ctx.get(bound_key))})"
+        bound = ctx.get(bound_key)
+        if isinstance(bound, float) and bound.is_integer():  # pydantic turns `ge=0` on a float field into 0.0
+            bound = int(bound)
+        return f"{_shown(value)} is out of range (expected a value {symbol} {_shown(bound)})"
     if kind == "finite_number":
         return f"{_shown(value)} is not allowed (expected a finite number)"
     if kind == "too_short":

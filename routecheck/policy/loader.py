@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from routecheck.documents import TomlDocument, read_toml, validate
+from routecheck.documents import TomlDocument, in_file_order, read_toml, validate
 from routecheck.errors import ConfigError, Problem
 from routecheck.policy.evidence import Evidence, evidence_problems
 from routecheck.policy.model import Policy
@@ -61,7 +61,8 @@ def load_policy(path: Path) -> PolicyFile:
         except ConfigError as exc:
             problems.extend(_evidence_load_problems(doc, name, task.evidence, exc))
     if problems:
-        raise ConfigError(problems)
+        # the policy's own problems first, top to bottom, then those inside evidence files
+        raise ConfigError(sorted(problems, key=lambda p: (p.path != doc.display, *in_file_order(p))))
     return PolicyFile(policy, doc, evidence)
 
 
@@ -71,7 +72,7 @@ def load_evidence(path: Path) -> EvidenceFile:
     evidence = validate(doc, Evidence, doc.data)
     problems = [doc.problem(key, message) for key, message in evidence_problems(evidence)]
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(sorted(problems, key=in_file_order))
     return EvidenceFile(path, evidence)
 
 

@@ -37,7 +37,8 @@ SCHEMA_OUTPUTS: frozenset[str] = frozenset({"label", "json"})
 
 
 def _not_keyword(name: str) -> str:
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    # soft keywords (match, case, type, _) are valid identifiers; only hard keywords cannot be names
+    if keyword.iskeyword(name):
         raise ValueError(f"'{name}' is a Python keyword (names become identifiers in generated code)")
     return name
 
