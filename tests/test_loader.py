@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import POLICIES, Run, RunCli, WritePolicy
+
 from routecheck.config import find_project
 from routecheck.errors import ConfigError
 from routecheck.policy.loader import load_policy
@@ -208,7 +208,9 @@ def test_bad_identifier_names_of_tiers_and_tasks(write_policy: WritePolicy) -> N
 
 def test_quoted_key_names_are_quoted_in_the_key_path(write_policy: WritePolicy) -> None:
     text = TIERS + TASK.replace("[tasks.t]", '[tasks."a.b"]')
-    assert policy_errors(write_policy, text) == [f'routing.toml:16:1: tasks."a.b": \'a.b\' is not a valid name {NAME_RULE}']
+    assert policy_errors(write_policy, text) == [
+        f"routing.toml:16:1: tasks.\"a.b\": 'a.b' is not a valid name {NAME_RULE}"
+    ]
 
 
 def test_python_keyword_as_a_name(write_policy: WritePolicy) -> None:
@@ -227,9 +229,12 @@ def test_soft_keywords_are_valid_names(write_policy: WritePolicy) -> None:
 
 
 def test_unknown_tier_references_all_reported_in_one_run(write_policy: WritePolicy) -> None:
-    text = TIERS.replace('default_tier = "sonnet"', 'default_tier = "sonet"') + TASK.replace(
-        'tier = "sonnet"', 'tier = "haku"'
-    ) + '\n[[tasks.t.upgrade]]\nwhen = "overloaded"\nto = "sonnet"\n\n[[tasks.t.upgrade]]\nwhen = "overloaded"\nto = "opus"\n'
+    text = (
+        TIERS.replace('default_tier = "sonnet"', 'default_tier = "sonet"')
+        + TASK.replace('tier = "sonnet"', 'tier = "haku"')
+        + '\n[[tasks.t.upgrade]]\nwhen = "overloaded"\nto = "sonnet"\n'
+        + '\n[[tasks.t.upgrade]]\nwhen = "overloaded"\nto = "opus"\n'
+    )
     assert policy_errors(write_policy, text) == [
         "routing.toml:2:1: default_tier: unknown tier 'sonet' (expected one of: haiku, sonnet)",
         "routing.toml:17:1: tasks.t.tier: unknown tier 'haku' (expected one of: haiku, sonnet)",
@@ -282,9 +287,9 @@ def test_evidence_path_that_is_a_directory(write_policy: WritePolicy, tmp_path: 
 def test_evidence_is_relative_to_the_policy_file(write_policy: WritePolicy) -> None:
     write_policy(EVIDENCE.replace("classify_intent", "t"), "policies/evidence/t.toml")
     loaded = load_policy(write_policy(WITH_EVIDENCE, "policies/routing.toml"))
-    assert [(name, e.path.relative_to(Path.cwd()).as_posix(), e.evidence.samples) for name, e in loaded.evidence.items()] == [
-        ("t", "policies/evidence/t.toml", 150)
-    ]
+    shown = [(name, e.path.relative_to(Path.cwd()).as_posix(), e.evidence.samples) for name, e in
+             loaded.evidence.items()]
+    assert shown == [("t", "policies/evidence/t.toml", 150)]
 
 
 @pytest.mark.parametrize(
@@ -388,8 +393,9 @@ def test_cli_missing_default_policy(run_cli: RunCli) -> None:
 # -- [tool.routecheck] in pyproject.toml --------------------------------------------------------------------
 
 
-CLEAN = TIERS + TASK.replace('"json"', '"short_text"') + "\n[tasks.h]\ntier = \"haiku\"\nkind = \"extraction\"\noutput = \"json\"\nstakes = \"low\"\n" \
-    "ignore = [\"RC108\"]\n"
+CLEAN = TIERS + TASK.replace('"json"', '"short_text"') + (
+    '\n[tasks.h]\ntier = "haiku"\nkind = "extraction"\noutput = "json"\nstakes = "low"\nignore = ["RC108"]\n'
+)
 
 
 def test_config_found_by_walking_up_from_a_subfolder(write_policy: WritePolicy, run_cli: RunCli,
