@@ -61,7 +61,8 @@ def test_text_when_nothing_is_found() -> None:
 
 def test_text_counts_are_pluralised() -> None:
     two = [FINDINGS[0], dataclasses.replace(FINDINGS[0], line=50)]
-    assert render("text", report(two, (), files=3)).splitlines()[-1] == "Found 2 errors, 0 warnings, 0 infos in 3 files."
+    last = render("text", report(two, (), files=3)).splitlines()[-1]
+    assert last == "Found 2 errors, 0 warnings, 0 infos in 3 files."
 
 
 def test_duplicate_findings_are_reported_once() -> None:
