@@ -58,6 +58,9 @@ def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
         raise ConfigError([Problem(shown, None, None, "", f"{what} is a directory, not a file")]) from None
     except OSError as exc:
         raise ConfigError([Problem(shown, None, None, "", f"cannot read {what}: {exc.strerror}")]) from None
+    except ValueError:  # the OS cannot even name the file: a NUL character in the path
+        problem = Problem(shown, None, None, "", f"cannot read {what}: its name contains a NUL character")
+        raise ConfigError([problem]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

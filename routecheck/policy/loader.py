@@ -86,5 +86,5 @@ def _about_evidence_file(ref: str, message: str) -> str:
     # "evidence file not found" -> "evidence file 'evidence/a.toml' not found"
     subject = "evidence file"
     if subject in message:
-        return message.replace(subject, f"{subject} '{ref}'", 1)
-    return f"{subject} '{ref}': {message}"
+        return message.replace(subject, f"{subject} {ref!r}", 1)
+    return f"{subject} {ref!r}: {message}"
