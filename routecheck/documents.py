@@ -109,15 +109,27 @@ def in_file_order(problem: Problem) -> tuple[str, int, int]:
 
 
 def format_key(key: KeyPath) -> str:
-    """`tasks.classify_intent.upgrade[1].to`; keys that are not bare TOML keys are quoted."""
+    """`tasks.classify_intent.upgrade[1].to`; keys that are not bare TOML keys are quoted and escaped."""
     out = ""
     for part in key:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            shown = part if part and all(c.isalnum() or c in "_-" for c in part) and part.isascii() else f'"{part}"'
+            shown = part if part and all(c.isalnum() or c in "_-" for c in part) and part.isascii() else _quoted(part)
             out += f".{shown}" if out else shown
     return out
+
+
+def _quoted(key: str) -> str:
+    # a TOML basic string; control and line-breaking characters escaped so a problem stays on one line
+    def escape(c: str) -> str:
+        if c in '"\\':
+            return "\\" + c
+        if c.isprintable():
+            return c
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+    return '"' + "".join(escape(c) for c in key) + '"'
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> KeyPath:
@@ -194,7 +206,7 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
         name = str(loc[-1]) if loc else "?"
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown key '{name}' ({hint}expected one of: {', '.join(allowed)})"
+        return f"unknown key {name!r} ({hint}expected one of: {', '.join(allowed)})"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"invalid value {_shown(value)} (expected one of: {expected})"
