@@ -120,6 +120,9 @@ def format_key(key: KeyPath) -> str:
     return out
 
 
+_SHORT_ESCAPES = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+
+
 def _quoted(key: str) -> str:
     # a TOML basic string; control and line-breaking characters escaped so a problem stays on one line
     def escape(c: str) -> str:
@@ -127,6 +130,8 @@ def _quoted(key: str) -> str:
             return "\\" + c
         if c.isprintable():
             return c
+        if c in _SHORT_ESCAPES:
+            return "\\" + _SHORT_ESCAPES[c]
         return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
     return '"' + "".join(escape(c) for c in key) + '"'

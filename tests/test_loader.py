@@ -463,3 +463,25 @@ def test_bad_config_values_in_nested_tables(write_policy: WritePolicy, run_cli: 
 def test_broken_pyproject_is_a_located_error(write_policy: WritePolicy, run_cli: RunCli) -> None:
     write_policy("[tool.routecheck\n", "pyproject.toml")
     assert run_cli("lint").err == "pyproject.toml:1:17: invalid TOML: expected ']' at the end of a table declaration\n"
+
+
+def test_evidence_path_with_a_nul_character(write_policy: WritePolicy) -> None:
+    assert policy_errors(write_policy, WITH_EVIDENCE.replace("evidence/t.toml", "evidence/\\u0000t.toml")) == [
+        "routing.toml:21:1: tasks.t.evidence: cannot read evidence file 'evidence/\\x00t.toml': its name contains "
+        "a NUL character"
+    ]
+
+
+def test_keys_with_control_characters_keep_each_problem_on_one_line(write_policy: WritePolicy) -> None:
+    text = 'version = 1\n"a\\u001eb" = 1\n[tasks."x\\ny"]\n'
+    assert policy_errors(write_policy, text) == [
+        "routing.toml:1:1: default_tier: missing required key",
+        "routing.toml:1:1: tiers: missing required key",
+        "routing.toml:2:1: \"a\\u001eb\": unknown key 'a\\x1eb' (expected one of: default_tier, gate, tasks, tiers, "
+        "unknown_tasks, version)",
+        f"routing.toml:3:1: tasks.\"x\\ny\": 'x\\ny' is not a valid name {NAME_RULE}",
+        "routing.toml:3:1: tasks.\"x\\ny\".tier: missing required key",
+        "routing.toml:3:1: tasks.\"x\\ny\".kind: missing required key",
+        "routing.toml:3:1: tasks.\"x\\ny\".output: missing required key",
+        "routing.toml:3:1: tasks.\"x\\ny\".stakes: missing required key",
+    ]
