@@ -8,7 +8,7 @@ import pytest
 from conftest import POLICIES, Run, RunCli, WritePolicy
 
 from routecheck.errors import UsageError
-from routecheck.finding import Severity
+from routecheck.finding import Rule, Severity
 from routecheck.rules import all_rules, code_filter, get_rule, parse_selectors, render_page
 
 RULES = all_rules()
@@ -46,8 +46,8 @@ def test_policy_rules_have_the_designed_names_and_severities() -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_every_rule_is_documented(rule: object) -> None:
-    page = render_page(get_rule(rule.code))  # type: ignore[attr-defined]
+def test_every_rule_is_documented(rule: Rule) -> None:
+    page = render_page(get_rule(rule.code))
     sections = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
     assert sections[:2] == ["Why is this bad?", "Example"]
     assert sections[2:] in (["Use instead"], [])
