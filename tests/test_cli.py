@@ -12,8 +12,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import POLICIES, REPO, Run, RunCli, WritePolicy
 
+from conftest import POLICIES, REPO, Run, RunCli, WritePolicy
 from routecheck import __version__
 
 BASE = (POLICIES / "base.toml").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from routecheck.docs import POLICY_SCHEMA, RULES_MD, generated, main
 from routecheck.rules import all_rules
 

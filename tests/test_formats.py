@@ -9,8 +9,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from routecheck import __version__
 from routecheck.finding import Finding, Note, Report, Severity
 from routecheck.formats import FORMATS, renderer

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import POLICIES, TODAY, WritePolicy
 
+from conftest import POLICIES, TODAY, WritePolicy
 from routecheck.lint import lint_policy
 from routecheck.policy.loader import load_policy
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import POLICIES, Run, RunCli, WritePolicy
 
+from conftest import POLICIES, Run, RunCli, WritePolicy
 from routecheck.config import find_project
 from routecheck.errors import ConfigError
 from routecheck.policy.loader import load_policy

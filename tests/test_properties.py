@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 import tomli_w
-from conftest import REPO, TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO, TODAY
 from routecheck.cli import main
 from routecheck.errors import ConfigError
 from routecheck.lint import lint_policy

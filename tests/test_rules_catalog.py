@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import POLICIES, Run, RunCli, WritePolicy
 
+from conftest import POLICIES, Run, RunCli, WritePolicy
 from routecheck.errors import UsageError
 from routecheck.finding import Rule, Severity
 from routecheck.rules import all_rules, code_filter, get_rule, parse_selectors, render_page
