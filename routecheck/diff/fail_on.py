@@ -42,7 +42,8 @@ class FailOn:
         out = []
         if self.risk and diff.risks:
             out.append(f"{len(diff.risks)} risk flag{'s' if len(diff.risks) != 1 else ''} (--fail-on risk)")
-        if self.cost_increase is not None and (rise := cents(diff.new_total) - cents(diff.old_total)) > self.cost_increase:  # as printed
+        rise = cents(diff.new_total) - cents(diff.old_total)  # compared as printed
+        if self.cost_increase is not None and rise > self.cost_increase:
             out.append(f"monthly cost rises by {signed_money(rise)}, more than "
                        f"{money(self.cost_increase)} (--fail-on cost-increase)")
         return out
