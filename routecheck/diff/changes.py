@@ -88,7 +88,7 @@ class TaskFieldChange:
 
     @property
     def message(self) -> str:
-        return f"task '{self.task}' {self.field}: {self.old} -> {self.new}"
+        return f"task '{self.task}' {self.field}: {self.old} \u2192 {self.new}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ class UpgradeRulesChange:
 
     @property
     def message(self) -> str:
-        return f"task '{self.task}' upgrade rules: {shown(self.old)} -> {shown(self.new)}"
+        return f"task '{self.task}' upgrade rules: {shown(self.old)} \u2192 {shown(self.new)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,7 @@ class ModelChange:
 
     @property
     def message(self) -> str:
-        return f"tier '{self.tier}' model: {self.old_model} -> {self.new_model}"
+        return f"tier '{self.tier}' model: {self.old_model} \u2192 {self.new_model}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ class PriceChange:
 
     @property
     def message(self) -> str:
-        return f"tier '{self.tier}' {self.field}: {self.old} -> {self.new}"
+        return f"tier '{self.tier}' {self.field}: {self.old} \u2192 {self.new}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,7 @@ class TierFieldChange:
 
     @property
     def message(self) -> str:
-        return f"tier '{self.tier}' {self.field}: {self.old} -> {self.new}"
+        return f"tier '{self.tier}' {self.field}: {self.old} \u2192 {self.new}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +174,7 @@ class GateChange:
     @property
     def message(self) -> str:
         how = " (loosened)" if self.loosened else " (tightened)"
-        return f"gate.{self.field}: {self.old} -> {self.new}{how}"
+        return f"gate.{self.field}: {self.old} \u2192 {self.new}{how}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +186,7 @@ class SettingChange:
 
     @property
     def message(self) -> str:
-        return f"{self.field}: {self.old} -> {self.new}"
+        return f"{self.field}: {self.old} \u2192 {self.new}"
 
 
 Change = (

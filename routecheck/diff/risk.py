@@ -41,7 +41,9 @@ def _flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], today:
                        tier=after.default_tier)
     for change in changes:
         if isinstance(change, GateChange) and change.loosened:
-            yield RiskFlag("gate-loosened", f"gate loosened: {change.field} {change.old} -> {change.new}")
+            what = "raised" if change.field == "max_error_rate" else "lowered"
+            yield RiskFlag("gate-loosened", f"gate.{change.field} {what} from {change.old} to {change.new}: "
+                           "weaker evidence now lets a task run below default_tier")
         elif (
             isinstance(change, TaskFieldChange)
             and change.field == "stakes"
