@@ -38,9 +38,8 @@ def percent_change(old: Decimal, new: Decimal) -> str | None:
 
 def calls(amount: Decimal) -> str:
     """A daily call volume: `1,000`, or `333.33` when scaling made it fractional (shown, not computed, rounded)."""
-    if amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{cents(amount):,.2f}"
+    rounded = cents(amount)
+    return f"{rounded:,.0f}" if rounded == rounded.to_integral_value() else f"{rounded:,.2f}"
 
 
 def amount_text(amount: Decimal) -> str:

@@ -31,7 +31,7 @@ def _levers(t: TaskCost) -> str:
     if t.batch_discount is not None:
         parts.append(f"batch x{t.batch_discount}")
     if t.cache_read_ratio:
-        parts.append(f"cache {t.cache_read_ratio * 100:g}%")
+        parts.append(f"cache {(t.cache_read_ratio * 100).normalize():f}%")
     return ", ".join(parts)
 
 
