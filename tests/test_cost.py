@@ -96,8 +96,8 @@ def test_scaling_does_not_round_calls() -> None:
     digest, faq, untagged = t.tasks
     assert digest.calls_per_day is not None and faq.calls_per_day is not None
     # a third of 1,000 carried to 60 digits, not rounded to whole calls
-    assert str(digest.calls_per_day) == "333." + "3" * 57
-    assert str(faq.calls_per_day) == "666." + "6" * 57
+    assert digest.calls_per_day == Decimal("333." + "3" * 57)
+    assert faq.calls_per_day == Decimal("666." + "6" * 57)
     assert untagged.calls_per_day is None
     text = render_text(t).splitlines()
     assert text[0] == "Monthly cost of levers.toml, scaled to 1,000 calls/day with the same mix"
