@@ -64,7 +64,9 @@ Assumes: a month is 30 days; volumes and token counts are the policy's averages.
 """
 
 
-def test_cost_command_prints_the_article_figures(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cost_command_prints_the_article_figures(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["cost", "--policy", "examples/article/routing.toml"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -101,16 +103,19 @@ def test_scaling_does_not_round_calls() -> None:
     assert untagged.calls_per_day is None
     text = render_text(t).splitlines()
     assert text[0] == "Monthly cost of levers.toml, scaled to 1,000 calls/day with the same mix"
-    assert text[3] == "nightly_digest  sonnet  claude-sonnet-4-6             333.33  10,000    1,000    $225.00  batch x0.5"
-    assert text[4] == "answer_faq      sonnet  claude-sonnet-4-6             666.67   5,000      200    $144.00  cache 80%"
+    assert text[3:5] == [
+        "nightly_digest  sonnet  claude-sonnet-4-6             333.33  10,000    1,000    $225.00  batch x0.5",
+        "answer_faq      sonnet  claude-sonnet-4-6             666.67   5,000      200    $144.00  cache 80%",
+    ]
     assert "total       2      1,000    $369.00" in text
 
 
 def test_scaling_needs_volume() -> None:
     policy = load_policy(ROOT / "tests" / "fixtures" / "diff" / "base.toml").policy
     no_volume = policy.model_copy(update={"tasks": {"tag_language": policy.tasks["tag_language"]}})
-    with pytest.raises(UsageError, match="^cannot scale to --calls-per-day: no task in the policy has a call volume"):
+    with pytest.raises(UsageError) as raised:
         cost_table(no_volume, source="p", today=TODAY, calls_per_day=1000)
+    assert str(raised.value) == "cannot scale to --calls-per-day: no task in the policy has a call volume to scale"
 
 
 def test_what_ifs_levers_and_tasks_without_volume() -> None:
@@ -200,7 +205,9 @@ Saving against everything on default_tier 'sonnet' ($135.00/month): $69.30/month
 """
 
 
-def test_bad_calls_per_day_is_a_usage_error(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_calls_per_day_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["cost", "--policy", "examples/article/routing.toml", "--calls-per-day", "-5"]) == 2
     assert capsys.readouterr().err == "routecheck: error: --calls-per-day must be 0 or more, got -5\n"
