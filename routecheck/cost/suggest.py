@@ -101,15 +101,15 @@ def render_text(items: tuple[Suggestion, ...], source: str) -> str:
     lines = [f"Savings candidates in {source} (RC111), largest monthly saving first:"]
     width = max(len(a.question) for a in items[0].answers)
     for rank, s in enumerate(items, 1):
-        lines += ["", f"{rank}. {s.task}: {s.tier} -> {s.to_tier}, {_saving(s)}"]
+        lines += ["", f"{rank}. {s.task}: {s.tier} \u2192 {s.to_tier}, {_saving(s)}"]
         lines += [f"   {a.question.ljust(width)}  {a.answer}: {a.because}" for a in s.answers]
-        lines += [f"   Evidence it needs: `{s.eval_command}` on at least {s.min_samples} real inputs, with an "
-                  f"error rate of at most {s.max_error_rate:.1%};",
-                  f"   then set tier = \"{s.to_tier}\" and evidence = the file it writes."]
+        lines += [f"   Evidence it needs: {s.eval_command}",
+                  f"     on at least {s.min_samples} real inputs with an error rate of at most {s.max_error_rate:.1%};",
+                  f"     then set tier = \"{s.to_tier}\" and evidence = the file it writes."]
     known = [s.saving for s in items if s.saving is not None]
     if known:
         total = sum(known, Decimal(0))
-        lines += ["", f"If every candidate passes: {money(total)}/month, {money(total * MONTHS_PER_YEAR)}/year."]
+        lines += ["", f"If every candidate passes, the saving is {money(total)}/month, {money(total * MONTHS_PER_YEAR)}/year."]
     return "\n".join(lines) + "\n"
 
 
