@@ -109,7 +109,8 @@ def render_text(items: tuple[Suggestion, ...], source: str) -> str:
     known = [s.saving for s in items if s.saving is not None]
     if known:
         total = sum(known, Decimal(0))
-        lines += ["", f"If every candidate passes, the saving is {money(total)}/month, {money(total * MONTHS_PER_YEAR)}/year."]
+        yearly = money(total * MONTHS_PER_YEAR)
+        lines += ["", f"If every candidate passes, the saving is {money(total)}/month, {yearly}/year."]
     return "\n".join(lines) + "\n"
 
 
