@@ -113,16 +113,7 @@ def cost_table(
         tasks = tuple(_task_cost(policy, name, task, scale) for name, task in policy.tasks.items())
         priced = [t for t in tasks if t.monthly is not None and t.calls_per_day is not None]
         ranked = sorted(policy.tiers, key=policy.rank)
-        tiers = tuple(
-            TierCost(
-                name,
-                policy.tiers[name].model,
-                len(on_tier := [t for t in priced if t.tier == name]),
-                sum((t.calls_per_day or Decimal(0) for t in on_tier), Decimal(0)),
-                sum((t.monthly or Decimal(0) for t in on_tier), Decimal(0)),
-            )
-            for name in ranked
-        )
+        tiers = tuple(_tier_cost(policy, name, [t for t in priced if t.tier == name]) for name in ranked)
         what_ifs = tuple(WhatIf(name, _all_on(policy, name, scale)) for name in ranked)
         total = sum((t.monthly or Decimal(0) for t in priced), Decimal(0))
         volume = sum((t.calls_per_day or Decimal(0) for t in priced), Decimal(0))
@@ -190,6 +181,12 @@ def _task_cost(policy: Policy, name: str, task: Task, scale: Decimal | None) -> 
         batch_discount=discount,
         cache_read_ratio=usd(task.cache_read_ratio),
     )
+
+
+def _tier_cost(policy: Policy, name: str, on_tier: list[TaskCost]) -> TierCost:
+    calls = sum((t.calls_per_day or Decimal(0) for t in on_tier), Decimal(0))
+    monthly = sum((t.monthly or Decimal(0) for t in on_tier), Decimal(0))
+    return TierCost(name, policy.tiers[name].model, len(on_tier), calls, monthly)
 
 
 def _all_on(policy: Policy, tier: str, scale: Decimal | None) -> Decimal:
