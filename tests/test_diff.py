@@ -281,3 +281,64 @@ def test_not_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert (code, out) == (2, "")
     folder = tmp_path.resolve().as_posix()
     assert err == f"routecheck: error: --base needs a git repository, and {folder} is not in one\n"
+
+
+# -- smaller things the goldens do not show --------------------------------------------------------------------
+
+
+def test_tiers_added_and_removed_text_and_stale_prices(tmp_path: Path) -> None:
+    base = (FIXTURES / "base.toml").read_text(encoding="utf-8")
+    write(tmp_path / "evidence" / "classify_intent.toml",
+          (FIXTURES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8"))
+    old = write(tmp_path / "old.toml", base)
+    opus = ('[tiers.opus]\nmodel = "claude-opus-4-6"\nrank = 3\ninput_usd_per_mtok = 5.00\n'
+            "output_usd_per_mtok = 25.00\nprices_as_of = 2026-11-01\n")
+    new_text = base.replace(opus, "").replace('to = "opus"', 'to = "sonnet"').replace(
+        "prices_as_of = 2026-11-01\n\n[tiers.sonnet]", 'prices_as_of = 2026-06-01\nprice_source = "<b>old</b>"\n\n'
+        "[tiers.sonnet]")
+    new = write(tmp_path / "new.toml", new_text + '\n[tiers.fast]\nmodel = "claude-haiku-4-5"\nrank = 4\n'
+                'input_usd_per_mtok = 1.0\noutput_usd_per_mtok = 5.0\n')
+    diff = diff_policies(load_policy(old), load_policy(new), old_label="old.toml", new_label="new.toml", today=TODAY)
+    assert render_text(diff) == """\
+Policy diff: old.toml \u2192 new.toml
+Monthly cost: $71.55 \u2192 $71.55 (no change)
+
+No risk flags.
+
+Changes (5):
+  tier 'fast' added (claude-haiku-4-5)
+  tier 'opus' removed (was claude-opus-4-6)
+  tier 'haiku' prices_as_of: 2026-11-01 \u2192 2026-06-01
+  tier 'haiku' price_source: (unset) \u2192 <b>old</b>
+  task 'plan_agent_steps' upgrade rules: [validation_failed -> opus] \u2192 [validation_failed -> sonnet]
+
+Monthly cost of the changed tasks:
+  task              change         tier    before   after  delta
+  plan_agent_steps  upgrade rules  sonnet  $13.50  $13.50  $0.00
+
+Warning: tier 'haiku' prices are 176 days old (as of 2026-06-01): check them (RC113 stale-prices).
+"""
+    from routecheck.diff.render import render_markdown
+
+    assert "- tier 'haiku' price_source: (unset) \u2192 &lt;b>old&lt;/b>" in render_markdown(diff).splitlines()
+
+
+def test_an_ignored_rc108_still_flags_the_downgrade(tmp_path: Path) -> None:
+    base = (FIXTURES / "base.toml").read_text(encoding="utf-8")
+    write(tmp_path / "evidence" / "classify_intent.toml",
+          (FIXTURES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8"))
+    old = write(tmp_path / "old.toml", base)
+    new = write(tmp_path / "new.toml", base.replace('[tasks.extract_entities]\ntier = "sonnet"',
+                                                    '[tasks.extract_entities]\ntier = "haiku"\nignore = ["RC108"]'))
+    diff = diff_policies(load_policy(old), load_policy(new), old_label="old", new_label="new", today=TODAY)
+    assert [r.kind for r in diff.risks] == ["unverified-downgrade"]
+
+
+def test_from_no_cost_to_some_has_no_percentage(tmp_path: Path) -> None:
+    base = (FIXTURES / "base.toml").read_text(encoding="utf-8")
+    empty = base[: base.index("[tasks.classify_intent]")]
+    old = write(tmp_path / "old.toml", empty)
+    new = write(tmp_path / "new.toml", empty + '[tasks.extract_entities]\ntier = "sonnet"\nkind = "extraction"\n'
+                'output = "json"\nstakes = "low"\ncalls_per_day = 250\ninput_tokens = 500\noutput_tokens = 200\n')
+    diff = diff_policies(load_policy(old), load_policy(new), old_label="old", new_label="new", today=TODAY)
+    assert headline(diff) == "Monthly cost: $0.00 \u2192 $33.75 (+$33.75)"

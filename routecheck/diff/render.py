@@ -105,6 +105,11 @@ def _notes(diff: PolicyDiff) -> list[str]:
     return [f"Warning: {stale_note(s)}." for s in diff.stale_prices]
 
 
+def _escape(text: str) -> str:
+    """Free text from the policy (owner, price_source) must not open HTML or close the <details> block."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")  # a lone '>' opens nothing mid-line
+
+
 def render_markdown(diff: PolicyDiff) -> str:
     lines = [COMMENT_MARKER, "### Routing policy review", "", f"**{headline(diff)}**", "",
              f"Compared `{diff.old_label}` {ARROW} `{diff.new_label}`.", ""]
@@ -112,7 +117,7 @@ def render_markdown(diff: PolicyDiff) -> str:
         return "\n".join([*lines, "No changes to the routing policy.", *_notes(diff)]) + "\n"
     if diff.risks:
         lines += [f"**Risk flags ({len(diff.risks)})**", ""]
-        lines += [f"- **{r.kind}**: {r.message}" for r in diff.risks]
+        lines += [f"- **{r.kind}**: {_escape(r.message)}" for r in diff.risks]
     else:
         lines.append("**No risk flags.**")
     rows = _rows(diff)
@@ -120,7 +125,7 @@ def render_markdown(diff: PolicyDiff) -> str:
         lines += ["", "| task | change | tier | before | after | delta |", "|---|---|---|---:|---:|---:|"]
         lines += ["| " + " | ".join(_cells(diff, cost, what)) + " |" for cost, what in rows]
     lines += ["", "<details>", f"<summary>All changes ({len(diff.changes)})</summary>", ""]
-    lines += [f"- {c.message}" for c in diff.changes]
+    lines += [f"- {_escape(c.message)}" for c in diff.changes]
     lines += ["", "</details>"]
     notes = _notes(diff)
     if notes:

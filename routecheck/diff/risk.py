@@ -31,9 +31,10 @@ def risk_flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], *,
 
 
 def _flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], today: date) -> Iterator[RiskFlag]:
-    from routecheck.lint import lint_policy
+    from routecheck.lint.rules import LintContext, unverified_downgrade
 
-    unverified = {f.task for f in lint_policy(new, today=today) if f.code == "RC108"}
+    # RC108 itself, not lint's findings: a task's own `ignore = ["RC108"]` must not hide the risk from review.
+    unverified = {hit.task for hit in unverified_downgrade(LintContext(new, today))}
     before, after = old.policy, new.policy
     if after.rank(after.default_tier) < before.rank(before.default_tier):
         yield RiskFlag("default-tier-lowered", f"default_tier lowered from '{before.default_tier}' to "
