@@ -37,9 +37,12 @@ def risks(old: str, new: str) -> tuple[RiskFlag, ...]:
     return diff.risks
 
 
-def test_headline_of_the_article_change(tmp_path: Path) -> None:
-    before = write(tmp_path / "before.toml", all_on_sonnet(ARTICLE.read_text(encoding="utf-8")))
-    diff = diff_policies(load_policy(before), load_policy(ARTICLE), old_label="a", new_label="b", today=TODAY)
+def test_headline_of_the_article_change() -> None:
+    before = load_policy(ARTICLE.with_name("routing-all-sonnet.toml"))
+    assert before.policy == load_policy(ARTICLE).policy.model_copy(update={"tasks": {
+        name: task.model_copy(update={"tier": "sonnet"}) for name, task in load_policy(ARTICLE).policy.tasks.items()
+    }})  # the same policy with every task on sonnet
+    diff = diff_policies(before, load_policy(ARTICLE), old_label="a", new_label="b", today=TODAY)
     assert headline(diff) == "Monthly cost: $135.00 \u2192 $65.70 (\u2212$69.30, \u221251.3%)"
 
 
