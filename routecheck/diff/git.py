@@ -22,7 +22,10 @@ def repository_root(folder: Path) -> Path:
     """The top folder of the git work tree around `folder`; UsageError when there is none."""
     result = _git(folder, "rev-parse", "--show-toplevel")
     if result.returncode != 0:
-        raise UsageError(f"--base needs a git repository, and {folder.as_posix()} is not in one")
+        said = result.stderr.decode("utf-8", "replace").strip()
+        if "not a git repository" in said or not said:
+            raise UsageError(f"--base needs a git repository, and {folder.as_posix()} is not in one")
+        raise UsageError(f"--base: git cannot read the repository at {folder.as_posix()}: {said.splitlines()[0]}")
     return Path(result.stdout.decode("utf-8").strip())
 
 
