@@ -211,3 +211,14 @@ def test_bad_calls_per_day_is_a_usage_error(
     monkeypatch.chdir(ROOT)
     assert main(["cost", "--policy", "examples/article/routing.toml", "--calls-per-day", "-5"]) == 2
     assert capsys.readouterr().err == "routecheck: error: --calls-per-day must be 0 or more, got -5\n"
+
+
+def test_json_keys_are_stable() -> None:
+    data = json.loads(render_json(table(ARTICLE)))
+    assert list(data) == ["version", "policy", "currency", "scaled_to_calls_per_day", "tasks", "tiers", "total",
+                          "what_ifs", "saving_vs_default", "no_volume", "stale_prices", "assumptions"]
+    assert data["tasks"][0] == {
+        "task": "classify_intent", "tier": "haiku", "model": "claude-haiku-4-5-20251001", "calls_per_day": "300",
+        "input_tokens": 500, "output_tokens": 200, "monthly_usd": "10.80", "batch_discount": None,
+        "cache_read_ratio": "0.0",
+    }

@@ -345,3 +345,19 @@ def test_from_no_cost_to_some_has_no_percentage(tmp_path: Path) -> None:
                 'output = "json"\nstakes = "low"\ncalls_per_day = 250\ninput_tokens = 500\noutput_tokens = 200\n')
     diff = diff_policies(load_policy(old), load_policy(new), old_label="old", new_label="new", today=TODAY)
     assert headline(diff) == "Monthly cost: $0.00 \u2192 $33.75 (+$33.75)"
+
+
+def test_diff_json_keys_are_stable() -> None:
+    base = load_policy(FIXTURES / "base.toml")
+    data = json.loads(render_json(diff_policies(base, base, old_label="a", new_label="a", today=TODAY)))
+    assert data == {
+        "version": 1, "old": "a", "new": "a",
+        "monthly_cost": {"old_usd": "71.55", "new_usd": "71.55", "delta_usd": "0.00", "delta_percent": "0.0%"},
+        "risks": [], "changes": [], "stale_prices": [],
+        "tasks": [
+            {"task": name, "old_tier": tier, "new_tier": tier, "old_usd": usd, "new_usd": usd, "delta_usd": "0.00"}
+            for name, tier, usd in [("classify_intent", "haiku", "10.80"), ("extract_entities", "sonnet", "33.75"),
+                                    ("draft_email", "sonnet", "13.50"), ("plan_agent_steps", "sonnet", "13.50"),
+                                    ("tag_language", "sonnet", None)]
+        ],
+    }
