@@ -270,8 +270,8 @@ def test_invalid_policy_at_revision_names_the_revision(repo: Path, capsys: pytes
     code, out, err = run(["diff", "--base", "HEAD", "--policy", "policies/routing.toml"], capsys)
     assert (code, out) == (2, "")
     assert err.splitlines() == [
-        "HEAD:policies/routing.toml:2:1: default_tier: expected a string, got integer 7",
         "HEAD:policies/routing.toml:1:1: tiers: missing required key",
+        "HEAD:policies/routing.toml:2:1: default_tier: expected a string, got integer 7",
     ]
 
 
