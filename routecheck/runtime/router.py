@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 
 from routecheck.runtime.core import (
     Activated,
@@ -37,6 +37,15 @@ if TYPE_CHECKING:
 TaskT = TypeVar("TaskT", bound=str)
 
 
+class RouterOptions(TypedDict, total=False):
+    """The keyword options of a router besides the policy and the client (see BaseRouter)."""
+
+    ledger: Ledger | None
+    tracer_provider: TracerProvider | None
+    override: str | None
+    environ: Mapping[str, str] | None
+
+
 def _user_messages(prompt: str, system: str) -> tuple[list[MessageParam], dict[str, Any]]:
     return [{"role": "user", "content": prompt}], ({"system": system} if system else {})
 
@@ -57,15 +66,18 @@ class BaseRouter(Generic[TaskT]):
         self,
         policy: RuntimePolicy,
         client: anthropic.Anthropic | None = None,
-        *,
-        ledger: Ledger | None = None,
-        tracer_provider: TracerProvider | None = None,
-        override: str | None = None,
-        environ: Mapping[str, str] | None = None,
+        **options: Unpack[RouterOptions],
     ) -> None:
         from routecheck.runtime.telemetry import RoutingMiddleware
 
-        self._core = Core(policy, ledger=ledger, tracer_provider=tracer_provider, override=override, environ=environ)
+        tracer_provider = options.get("tracer_provider")
+        self._core = Core(
+            policy,
+            ledger=options.get("ledger"),
+            tracer_provider=tracer_provider,
+            override=options.get("override"),
+            environ=options.get("environ"),
+        )
         if client is None:
             import anthropic
 
@@ -187,15 +199,18 @@ class BaseAsyncRouter(Generic[TaskT]):
         self,
         policy: RuntimePolicy,
         client: anthropic.AsyncAnthropic | None = None,
-        *,
-        ledger: Ledger | None = None,
-        tracer_provider: TracerProvider | None = None,
-        override: str | None = None,
-        environ: Mapping[str, str] | None = None,
+        **options: Unpack[RouterOptions],
     ) -> None:
         from routecheck.runtime.telemetry import RoutingMiddleware
 
-        self._core = Core(policy, ledger=ledger, tracer_provider=tracer_provider, override=override, environ=environ)
+        tracer_provider = options.get("tracer_provider")
+        self._core = Core(
+            policy,
+            ledger=options.get("ledger"),
+            tracer_provider=tracer_provider,
+            override=options.get("override"),
+            environ=options.get("environ"),
+        )
         if client is None:
             import anthropic
 
