@@ -65,7 +65,9 @@ def test_each_task_runs_on_its_tier_model_with_the_max_tokens_cap(router: Any, s
     router.create("draft", messages=[{"role": "user", "content": "hi"}], max_tokens=100_000)
     router.create("draft", messages=[{"role": "user", "content": "hi"}], max_tokens=20)
     router.create("refund", messages=[{"role": "user", "content": "hi"}])
-    assert sent(server) == [(MESSAGES, HAIKU, 100), (MESSAGES, SONNET, 512), (MESSAGES, SONNET, 20), (MESSAGES, OPUS, 1024)]
+    assert sent(server) == [
+        (MESSAGES, HAIKU, 100), (MESSAGES, SONNET, 512), (MESSAGES, SONNET, 20), (MESSAGES, OPUS, 1024),
+    ]
 
 
 def test_call_sends_the_prompt_and_system(router: Any, server: FakeAnthropic) -> None:
@@ -257,7 +259,9 @@ def test_the_override_is_logged_once_per_process(
         ("*=opus,*=haiku", "ROUTECHECK_OVERRIDE: '*' is overridden twice"),
     ],
 )
-def test_a_malformed_override_fails_loudly(routes: ModuleType, server: FakeAnthropic, override: str, message: str) -> None:
+def test_a_malformed_override_fails_loudly(
+    routes: ModuleType, server: FakeAnthropic, override: str, message: str
+) -> None:
     with pytest.raises(OverrideError) as caught:
         routes.Router(server.client(), environ={"ROUTECHECK_OVERRIDE": override})
     assert str(caught.value) == message
