@@ -82,11 +82,16 @@ class BaseRouter(Generic[TaskT]):
             import anthropic
 
             client = anthropic.Anthropic(**_client_options(tracer_provider))
-        self.client = client.with_middleware(RoutingMiddleware())
+        self.client = client
+        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
+        self._traced = client.with_middleware(RoutingMiddleware())
 
     @property
     def policy(self) -> RuntimePolicy:
         return self._core.policy
+
+    def _sdk(self, attempt: Attempt | None) -> anthropic.Anthropic:
+        return self._traced if attempt is not None and attempt.span is not None else self.client
 
     def tier_of(self, task: TaskT) -> str:
         """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
@@ -130,7 +135,7 @@ class BaseRouter(Generic[TaskT]):
         while True:
             params = self._core.params(route, messages, kwargs)
             attempt = self._core.begin(route, "live")
-            manager = self.client.messages.stream(**params)
+            manager = self._sdk(attempt).messages.stream(**params)
             try:
                 with Activated(attempt):
                     stream = manager.__enter__()
@@ -150,7 +155,7 @@ class BaseRouter(Generic[TaskT]):
             raise
         finally:
             manager.__exit__(*sys.exc_info())
-            self._core.finish(attempt, _snapshot(stream), error)
+            self._core.finish(attempt, None if attempt is None else _snapshot(stream), error)
 
     def _sized(self, route: Route, messages: list[MessageParam], kwargs: Mapping[str, Any]) -> Route:
         rule = self._core.size_rule(route)
@@ -174,10 +179,10 @@ class BaseRouter(Generic[TaskT]):
     ) -> tuple[Message, Route, Validation | None]:
         while True:
             params = self._core.params(route, messages, kwargs)
-            attempt: Attempt = self._core.begin(route, purpose)
+            attempt = self._core.begin(route, purpose)
             try:
                 with Activated(attempt):
-                    message: Message = self.client.messages.create(**params)
+                    message: Message = self._sdk(attempt).messages.create(**params)
             except Exception as exc:
                 self._core.finish(attempt, None, exc)
                 retry = self._core.overload_retry(route, exc) if purpose == "live" else None
@@ -215,11 +220,16 @@ class BaseAsyncRouter(Generic[TaskT]):
             import anthropic
 
             client = anthropic.AsyncAnthropic(**_client_options(tracer_provider))
-        self.client = client.with_middleware(RoutingMiddleware())
+        self.client = client
+        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
+        self._traced = client.with_middleware(RoutingMiddleware())
 
     @property
     def policy(self) -> RuntimePolicy:
         return self._core.policy
+
+    def _sdk(self, attempt: Attempt | None) -> anthropic.AsyncAnthropic:
+        return self._traced if attempt is not None and attempt.span is not None else self.client
 
     def tier_of(self, task: TaskT) -> str:
         """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
@@ -262,7 +272,7 @@ class BaseAsyncRouter(Generic[TaskT]):
         while True:
             params = self._core.params(route, messages, kwargs)
             attempt = self._core.begin(route, "live")
-            manager = self.client.messages.stream(**params)
+            manager = self._sdk(attempt).messages.stream(**params)
             try:
                 with Activated(attempt):
                     stream = await manager.__aenter__()
@@ -282,7 +292,7 @@ class BaseAsyncRouter(Generic[TaskT]):
             raise
         finally:
             await manager.__aexit__(*sys.exc_info())
-            self._core.finish(attempt, _snapshot(stream), error)
+            self._core.finish(attempt, None if attempt is None else _snapshot(stream), error)
 
     async def _sized(self, route: Route, messages: list[MessageParam], kwargs: Mapping[str, Any]) -> Route:
         rule = self._core.size_rule(route)
@@ -308,10 +318,10 @@ class BaseAsyncRouter(Generic[TaskT]):
     ) -> tuple[Message, Route, Validation | None]:
         while True:
             params = self._core.params(route, messages, kwargs)
-            attempt: Attempt = self._core.begin(route, purpose)
+            attempt = self._core.begin(route, purpose)
             try:
                 with Activated(attempt):
-                    message: Message = await self.client.messages.create(**params)
+                    message: Message = await self._sdk(attempt).messages.create(**params)
             except Exception as exc:
                 self._core.finish(attempt, None, exc)
                 retry = self._core.overload_retry(route, exc) if purpose == "live" else None

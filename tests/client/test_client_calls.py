@@ -304,3 +304,13 @@ def test_the_ledger_schema_is_the_contract(tmp_path: Path) -> None:
     assert stored == [
         (1, 1.5, "t", "haiku", "sonnet", SONNET, "override", 3, 4, 0.5, 2.5, "passed", "ok", None, "eval"),
     ]
+
+
+def test_the_applications_own_span_is_never_stamped(
+    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    router = routes.Router(server.client(open_telemetry=False), environ={})  # no spans of its own or the SDK's
+    with provider.get_tracer("app").start_as_current_span("handle request"):
+        router.call("summarize", "hello")
+    [span] = exporter.get_finished_spans()
+    assert (span.name, dict(span.attributes or {})) == ("handle request", {})
