@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import sqlite3
 import threading
@@ -314,3 +315,13 @@ def test_the_applications_own_span_is_never_stamped(
         router.call("summarize", "hello")
     [span] = exporter.get_finished_spans()
     assert (span.name, dict(span.attributes or {})) == ("handle request", {})
+
+
+def test_a_ledger_that_cannot_be_written_never_fails_the_call(
+    routes: ModuleType, server: FakeAnthropic, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "no such folder" / "ledger.sqlite"
+    router = routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(missing)})
+    with caplog.at_level(logging.ERROR, logger="routecheck.runtime"):
+        assert router.call("summarize", "hello") == "ok"
+    assert [r.getMessage() for r in caplog.records] == [f"could not write to the routecheck ledger {missing}"]

@@ -99,7 +99,8 @@ def test_generate_writes_the_configured_client_then_finds_it_up_to_date(
 ) -> None:
     assert run(capsys, "generate") == (0, f"wrote {CLIENT}\n", "")
     source = load_policy(project / "routing.toml")
-    expected = render_client(RuntimePolicy.from_policy(source.policy, sha256=source.sha256), source="routing.toml")
+    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    expected = render_client(policy, source="../routing.toml")
     assert (project / CLIENT).read_text(encoding="utf-8") == expected
     assert run(capsys, "generate") == (0, f"{CLIENT} is up to date\n", "")
     assert run(capsys, "generate", "--check") == (0, "", "")
@@ -165,6 +166,18 @@ def test_without_a_configured_client(
     )
     assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (1 file).\n", "")
     assert run(capsys, "generate", "--out", "gen/routes.py") == (0, "wrote gen/routes.py\n", "")
+    assert (tmp_path / "gen" / "routes.py").read_text(encoding="utf-8").splitlines()[1] == "# policy: '../routing.toml'"
+
+
+def test_the_client_is_the_same_from_any_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "generate")
+    monkeypatch.chdir(project / "app")
+    assert run(capsys, "generate", "--check") == (0, "", "")
+    monkeypatch.chdir(project.parent)
+    policy, client = project / "routing.toml", project / CLIENT
+    assert run(capsys, "generate", "--check", "--policy", str(policy), "--out", str(client)) == (0, "", "")
 
 
 def test_rc207_has_a_rule_page(capsys: pytest.CaptureFixture[str]) -> None:
