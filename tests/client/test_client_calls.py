@@ -325,3 +325,17 @@ def test_a_ledger_that_cannot_be_written_never_fails_the_call(
     with caplog.at_level(logging.ERROR, logger="routecheck.runtime"):
         assert router.call("summarize", "hello") == "ok"
     assert [r.getMessage() for r in caplog.records] == [f"could not write to the routecheck ledger {missing}"]
+
+
+def test_a_router_that_builds_its_client_gives_it_the_tracer_provider(
+    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    routes.Router(tracer_provider=provider, environ={}).call("draft", "hello")
+    [sdk] = by_name(exporter.get_finished_spans(), "anthropic.messages.create")
+    assert routing_attributes(sdk) == {
+        "routecheck.task": "draft", "routecheck.requested_tier": "sonnet", "routecheck.tier": "sonnet",
+        "routecheck.purpose": "live", "routecheck.cost_usd": 2.1e-05,
+    }
