@@ -168,6 +168,8 @@ class Core:
     @staticmethod
     def params(route: Route, messages: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """The SDK parameters: the caller's, with the policy's model and the max_tokens cap."""
+        if "stream" in kwargs:
+            raise RoutingError(f"task {route.task!r}: stream= is not accepted; use router.stream(...)")
         if "model" in kwargs:
             raise ModelNotAllowed(
                 f"task {route.task!r}: model= is not accepted; "

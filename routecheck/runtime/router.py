@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from routecheck.runtime.routing import Route
 
 TaskT = TypeVar("TaskT", bound=str)
+log = logging.getLogger("routecheck.runtime")
 
 
 class RouterOptions(TypedDict, total=False):
@@ -161,11 +163,15 @@ class BaseRouter(Generic[TaskT]):
         rule = self._core.size_rule(route)
         if rule is None:
             return route
+        counted = None
         if rule.count == "exact":
-            counted = self.client.messages.count_tokens(
-                model=route.tier.model, messages=messages, **_count_options(kwargs)
-            ).input_tokens
-        else:
+            try:
+                counted = self.client.messages.count_tokens(
+                    model=route.tier.model, messages=messages, **_count_options(kwargs)
+                ).input_tokens
+            except Exception as exc:  # a failed count must not fail the call: fall back to the estimate
+                _count_failed(route, exc)
+        if counted is None:
             counted = estimate_input_tokens(messages, kwargs.get("system"))
         return self._core.sized(route, rule, counted)
 
@@ -298,13 +304,17 @@ class BaseAsyncRouter(Generic[TaskT]):
         rule = self._core.size_rule(route)
         if rule is None:
             return route
+        counted = None
         if rule.count == "exact":
-            counted = (
-                await self.client.messages.count_tokens(
-                    model=route.tier.model, messages=messages, **_count_options(kwargs)
-                )
-            ).input_tokens
-        else:
+            try:
+                counted = (
+                    await self.client.messages.count_tokens(
+                        model=route.tier.model, messages=messages, **_count_options(kwargs)
+                    )
+                ).input_tokens
+            except Exception as exc:  # a failed count must not fail the call: fall back to the estimate
+                _count_failed(route, exc)
+        if counted is None:
             counted = estimate_input_tokens(messages, kwargs.get("system"))
         return self._core.sized(route, rule, counted)
 
@@ -350,6 +360,13 @@ _COUNTED = ("system", "tools", "tool_choice", "thinking")
 def _count_options(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """The create() parameters the token-counting endpoint also takes."""
     return {key: kwargs[key] for key in _COUNTED if key in kwargs}
+
+
+def _count_failed(route: Route, error: Exception) -> None:
+    log.warning(
+        "task %r: token counting failed (%s); using the local estimate for input_tokens_over",
+        route.task, type(error).__name__,
+    )
 
 
 def _snapshot(stream: Any) -> Any:

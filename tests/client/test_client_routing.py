@@ -19,6 +19,7 @@ from routecheck.runtime import (
     ModelNotAllowed,
     OverrideError,
     Router,
+    RoutingError,
     RuntimePolicy,
     UnregisteredTaskType,
     ValidationFailed,
@@ -293,3 +294,25 @@ def test_create_on_tier_rejects_unknown_tasks_and_tiers(router: Any) -> None:
         router.create_on_tier("nope", "haiku", messages=[{"role": "user", "content": "x"}])
     with pytest.raises(Exception, match=r"^'gpt' is not a tier \(tiers: haiku, sonnet, opus\)$"):
         router.create_on_tier("classify", "gpt", messages=[{"role": "user", "content": "x"}])
+
+
+def test_a_failed_token_count_falls_back_to_the_estimate(
+    routes: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    with FakeAnthropic(known_models=[SONNET]) as server:  # haiku's count_tokens answers 404
+        router = routes.Router(server.client(), environ={})
+        with caplog.at_level(logging.WARNING, logger="routecheck.runtime"):
+            assert router.call("count_exact", "x" * 204) == "ok"  # estimated 51 tokens: over 50
+        assert [(r.path, r.model, r.status) for r in server.requests()] == [
+            ("/v1/messages/count_tokens", HAIKU, 404), (MESSAGES, SONNET, 200),
+        ]
+    assert [r.getMessage() for r in caplog.records] == [
+        "task 'count_exact': token counting failed (NotFoundError); using the local estimate for input_tokens_over"
+    ]
+
+
+def test_stream_is_refused_in_create(router: Any, server: FakeAnthropic) -> None:
+    with pytest.raises(RoutingError) as caught:
+        router.create("summarize", messages=[{"role": "user", "content": "x"}], stream=True)
+    assert str(caught.value) == "task 'summarize': stream= is not accepted; use router.stream(...)"
+    assert server.requests() == []
