@@ -111,6 +111,7 @@ class Core:
         route = self.routes.get(task)
         if route is not None:
             return route
+        task = str.__str__(task)  # a str subclass (a StrEnum member) is recorded as its plain text
         route = plan_unknown(self.policy, task, self.override)
         with self._lock:
             first = task not in self._warned
