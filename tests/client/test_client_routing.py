@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
+from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -316,3 +317,13 @@ def test_stream_is_refused_in_create(router: Any, server: FakeAnthropic) -> None
         router.create("summarize", messages=[{"role": "user", "content": "x"}], stream=True)
     assert str(caught.value) == "task 'summarize': stream= is not accepted; use router.stream(...)"
     assert server.requests() == []
+
+
+class Named(StrEnum):
+    SUMMARIZE = "summarize"
+
+
+def test_a_str_enum_member_routes_like_its_value(router: Any, server: FakeAnthropic, ledger_path: Path) -> None:
+    assert router.call(Named.SUMMARIZE, "hello") == "ok"
+    assert sent(server) == [(MESSAGES, HAIKU, 100)]
+    assert [(type(row[0]), row[0]) for row in rows(ledger_path)] == [(str, "summarize")]
