@@ -217,6 +217,7 @@ def test_override_rolls_a_task_back_to_another_tier(
 ) -> None:
     env = {"ROUTECHECK_OVERRIDE": "classify=sonnet", "ROUTECHECK_LEDGER": str(ledger_path)}
     router = routes.Router(server.client(), environ=env)
+    assert [router.tier_of(task) for task in ("classify", "summarize")] == ["sonnet", "haiku"]
     router.call("classify", "hello")
     router.call("summarize", "hello")
     assert sent(server) == [(MESSAGES, SONNET, 16), (MESSAGES, HAIKU, 100)]
