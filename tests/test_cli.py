@@ -13,9 +13,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import POLICIES, REPO, Run, RunCli, WritePolicy
 from routecheck import __version__
 from routecheck.cli import COMMANDS
+from support import POLICIES, REPO, Run, RunCli, WritePolicy
 
 BASE = (POLICIES / "base.toml").read_text(encoding="utf-8")
 EVIDENCE = (POLICIES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8")
