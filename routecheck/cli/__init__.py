@@ -17,7 +17,7 @@ from routecheck import __version__
 from routecheck.errors import ConfigError, RoutecheckError
 
 #: Command modules under routecheck.cli, in the order `--help` lists them.
-COMMANDS = ("check", "lint", "scan", "rule", "schema")
+COMMANDS = ("check", "lint", "scan", "generate", "cost", "diff", "suggest", "rule", "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         print(
             "routecheck: internal error — this is a bug in routecheck, please report it with this traceback:\n"
-            + traceback.format_exc(),
+            + traceback.format_exc().rstrip(),
             file=sys.stderr,
         )
         return 2

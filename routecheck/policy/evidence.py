@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
-from routecheck.policy.model import ModelId, Name, _Strict
-
-Grader = Annotated[str, StringConstraints(pattern=r"^(expected|agreement|llm:[A-Za-z0-9._:@/+-]+)$")]
+from routecheck.policy.model import Grader, ModelId, Name, Sha256, _Strict
 
 
 class Evidence(_Strict):
@@ -25,7 +22,7 @@ class Evidence(_Strict):
     errors: int = Field(ge=0)
     error_rate: float = Field(ge=0, le=1, allow_inf_nan=False)
     error_rate_upper_95: float = Field(ge=0, le=1, allow_inf_nan=False, description="Wilson score upper bound.")
-    samples_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    samples_sha256: Sha256
     created: datetime
 
 
