@@ -102,9 +102,9 @@ def test_other_formats_and_exit_codes(project: WritePolicy, run_cli: RunCli, fmt
     assert (result.code, result.err, "RC113" in result.out) == (1, "", True)
 
 
-def test_check_is_lint_for_now(project: WritePolicy, run_cli: RunCli) -> None:
+def test_check_is_lint_plus_scan(project: WritePolicy, run_cli: RunCli) -> None:
     project(STALE, "policies/routing.toml")
-    assert run_cli("check") == run_cli("lint")
+    assert run_cli("check", "--select", "RC1", "--quiet") == run_cli("lint", "--quiet")
 
 
 # -- the shipped policies ---------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_all_rule_pages(run_cli: RunCli) -> None:
 def test_unknown_rule_is_a_usage_error(run_cli: RunCli) -> None:
     assert run_cli("rule", "RC999") == Run(
         2, "", "routecheck: error: unknown rule 'RC999' (rules: RC101, RC102, RC103, RC104, RC105, RC106, RC107, "
-        "RC108, RC109, RC110, RC111, RC112, RC113)\n"
+        "RC108, RC109, RC110, RC111, RC112, RC113, RC200, RC201, RC202, RC203, RC204, RC205, RC206, RC207)\n"
     )
     assert run_cli("rule") == Run(2, "", "routecheck: error: name a rule (routecheck rule RC104) or pass --all\n")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from examples.routed_app.llm_routes import AsyncRouter
-
 from examples.routed_app.tasks import REVIEW
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from examples.routed_app.llm_routes import Router, TaskType, call_ai
-
 from examples.routed_app.tasks import Task
 
 LABELS = ("billing", "bug", "feature_request", "account", "how_to", "other")

@@ -133,11 +133,11 @@ def test_check_reports_a_stale_client_with_a_diff(project: Path, capsys: pytest.
         1,
         f"{CLIENT}:1:1: RC207 [error] generated client is stale: generated from policy sha256 {old[:12]}, "
         f"the policy is now {new[:12]}; run `routecheck generate`\n"
-        "Found 1 error, 0 warnings, 0 infos in 1 file.\n",
+        "Found 1 error, 0 warnings, 0 infos in 2 files.\n",
         "",
     )
     run(capsys, "generate")
-    assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (1 file).\n", "")
+    assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (2 files).\n", "")
 
 
 def test_check_reports_a_missing_or_hand_edited_client(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -164,7 +164,7 @@ def test_without_a_configured_client(
     assert run(capsys, "generate") == (
         2, "", "routecheck: error: no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE\n"
     )
-    assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (1 file).\n", "")
+    assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (2 files).\n", "")
     assert run(capsys, "generate", "--out", "gen/routes.py") == (0, "wrote gen/routes.py\n", "")
     assert (tmp_path / "gen" / "routes.py").read_text(encoding="utf-8").splitlines()[1] == "# policy: '../routing.toml'"
 
