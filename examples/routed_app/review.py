@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from examples.routed_app.llm_routes import AsyncRouter
+from examples.routed_app.llm_routes import AsyncRouter, TaskType
 from examples.routed_app.tasks import REVIEW
 
 
@@ -12,8 +12,8 @@ class TicketRouter:
     def __init__(self, router: AsyncRouter) -> None:
         self._router = router
 
-    async def route(self, task: str, prompt: str) -> str:
-        return await self._router.call(task, prompt)  # routecheck: ignore[RC204] -- callers are checked
+    async def route(self, task: TaskType, prompt: str) -> str:
+        return await self._router.call(task, prompt)
 
 
 async def review(diff: str, tickets: TicketRouter) -> str:

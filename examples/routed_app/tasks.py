@@ -1,12 +1,8 @@
-"""The app's task types, named once; values are task names of routing.toml."""
+"""The app's task types, named once. Typed with the generated TaskType, so a typo fails type checking."""
 
-from enum import StrEnum
+from examples.routed_app.llm_routes import TaskType
 
-
-class Task(StrEnum):
-    CLASSIFY = "classify_intent"
-    EXTRACT = "extract_entities"
-    DRAFT_REPLY = "draft_email"
-
-
-REVIEW = "review_code"
+CLASSIFY: TaskType = "classify_intent"
+EXTRACT: TaskType = "extract_entities"
+DRAFT_REPLY: TaskType = "draft_email"
+REVIEW: TaskType = "review_code"
