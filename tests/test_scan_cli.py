@@ -173,3 +173,24 @@ def test_rule_pages_exist_for_code_rules(capsys: pytest.CaptureFixture[str]) -> 
     for rule in ("RC200", "RC202", "RC203", "RC204", "RC205", "RC206", "RC207"):
         code, out, _ = run(capsys, "rule", rule)
         assert code == 0 and "## Why is this bad?" in out
+
+
+def test_concurrent_runs_share_the_cache_safely(proj: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    for index in range(40):  # enough files that the runs overlap while writing
+        (proj / f"mod_{index}.py").write_text(f'MODEL_{index} = "claude-opus-4-6"\n')
+    command = [sys.executable, "-m", "routecheck", "scan", "--quiet"]
+    runs = [subprocess.Popen(command, cwd=proj, env=env, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert len(set(outputs)) == 1
+    caches = list((proj / ".routecheck_cache").glob("facts-*.json"))
+    assert len(caches) == 1 and json.loads(caches[0].read_text())["format"] == 1
+    assert [p.name for p in (proj / ".routecheck_cache").iterdir() if p.name.startswith(".facts-")] == []
+    again = subprocess.run(command, cwd=proj, env=env, capture_output=True, text=True, check=False)
+    assert (again.returncode, again.stdout) == (1, outputs[0])
