@@ -1,0 +1,151 @@
+"""From recorded calls to the figures a run reports: errors, the interval, the gate, the saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from routecheck.cost.model import monthly_cost
+from routecheck.evaluate.journal import Journal, Role
+from routecheck.evaluate.plan import EvalPlan
+from routecheck.evaluate.samples import Sample
+from routecheck.evaluate.stats import Interval, wilson
+from routecheck.policy.model import Gate
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A sample the candidate got wrong (texts only when this process saw them; never written)."""
+
+    sample: Sample
+    truth: str | None
+    candidate: str | None
+
+
+@dataclass(frozen=True)
+class Ungraded:
+    sample: Sample
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The graded outcome of a run."""
+
+    samples: int
+    errors: Interval
+    disagreements: tuple[Disagreement, ...]
+    ungraded: tuple[Ungraded, ...]
+    reference_errors: Interval | None
+    calls: int
+    cost_usd: Decimal
+
+    @property
+    def graded(self) -> int:
+        return self.errors.trials
+
+
+def tally(plan: EvalPlan, journal: Journal, texts: dict[tuple[str, str], str]) -> Tally:
+    """Grade every sample from what the journal recorded; calls that failed make a sample ungraded."""
+    errors: list[Disagreement] = []
+    ungraded: list[Ungraded] = []
+    ref_wrong = ref_graded = 0
+    graded = 0
+    for sample in plan.samples.samples:
+        h = sample.sha256
+        candidate, reference = journal.get("candidate", h), journal.get("reference", h)
+        if plan.grader.kind == "expected" and reference is not None and reference.ok:
+            ref_graded += 1
+            ref_wrong += reference.correct is False
+        wrong: bool
+        truth: str | None
+        if candidate is None or not candidate.ok:
+            ungraded.append(Ungraded(sample, _why("candidate", candidate.error if candidate else None)))
+            continue
+        if plan.grader.kind == "expected":
+            wrong = candidate.correct is not True
+            truth = _shown_expected(sample)
+        else:
+            if reference is None or not reference.ok:
+                ungraded.append(Ungraded(sample, _why("reference", reference.error if reference else None)))
+                continue
+            truth = texts.get(("reference", h))
+            if plan.grader.kind == "agreement":
+                wrong = candidate.answer is None or candidate.answer != reference.answer
+            elif candidate.answer is not None and candidate.answer == reference.answer:
+                wrong = False
+            else:
+                verdict = journal.get("grader", h)
+                if verdict is None or not verdict.ok:
+                    if verdict is not None:
+                        reason = _why("grader", verdict.error)
+                    elif ("candidate", h) in texts and ("reference", h) in texts:
+                        reason = "grader call not made"
+                    else:
+                        reason = "answers of an earlier run were not kept: rerun with --fresh"
+                    ungraded.append(Ungraded(sample, reason))
+                    continue
+                wrong = verdict.verdict is False
+        graded += 1
+        if wrong:
+            errors.append(Disagreement(sample, truth, texts.get(("candidate", h))))
+    calls = [r for r in journal.results.values() if r.ok and r.sample in {s.sha256 for s in plan.samples.samples}]
+    cost = sum((_cost(plan, r.role, r.input_tokens, r.output_tokens) for r in calls), Decimal(0))
+    reference_errors = wilson(ref_wrong, ref_graded) if plan.grader.kind == "expected" else None
+    return Tally(len(plan.samples.samples), wilson(len(errors), graded), tuple(errors), tuple(ungraded),
+                 reference_errors, len(calls), cost)
+
+
+def _why(role: Role, error: str | None) -> str:
+    if error == "no verdict":
+        return "the grader gave no readable verdict"
+    return f"{role} call failed ({error})" if error else f"{role} call not made"
+
+
+def _shown_expected(sample: Sample) -> str:
+    from routecheck.evaluate.samples import canonical_json
+
+    return sample.expected if isinstance(sample.expected, str) else canonical_json(sample.expected)
+
+
+def _cost(plan: EvalPlan, role: Role, tokens_in: int, tokens_out: int) -> Decimal:
+    from routecheck.cost.model import usd
+
+    tier = plan.tier(role)
+    return (tokens_in * usd(tier.input_usd_per_mtok) + tokens_out * usd(tier.output_usd_per_mtok)) / Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    passed: bool
+    reason: str
+
+
+def gate_verdict(result: Tally, gate: Gate) -> GateVerdict:
+    """The same test RC108 applies to the evidence: enough graded samples, error rate within the gate."""
+    rate = result.errors.rate
+    if result.graded < gate.min_samples:
+        return GateVerdict(False, f"{result.graded} graded samples, the gate needs at least {gate.min_samples}")
+    if rate > gate.max_error_rate:
+        return GateVerdict(False, f"error rate {rate:.1%} is above the gate's max_error_rate {gate.max_error_rate:.1%}")
+    return GateVerdict(True, f"error rate {rate:.1%} is within max_error_rate {gate.max_error_rate:.1%} "
+                             f"on {result.graded} samples (min_samples {gate.min_samples})")
+
+
+@dataclass(frozen=True)
+class Saving:
+    candidate_usd: Decimal
+    reference_usd: Decimal
+
+    @property
+    def monthly(self) -> Decimal:
+        return self.reference_usd - self.candidate_usd
+
+
+def projected_saving(plan: EvalPlan) -> Saving | None:
+    """Monthly cost of the task on the candidate tier against the reference tier (None: no volume)."""
+    candidate = monthly_cost(plan.task, plan.tier("candidate"))
+    reference = monthly_cost(plan.task, plan.tier("reference"))
+    if candidate is None or reference is None:
+        return None
+    return Saving(candidate, reference)
