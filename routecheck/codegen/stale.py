@@ -1,0 +1,145 @@
+"""RC207 stale-client: the generated client must be exactly what the policy generates now."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from routecheck.errors import UsageError
+from routecheck.finding import Finding, Rule, Severity
+from routecheck.paths import display_path
+
+if TYPE_CHECKING:
+    from routecheck.config import Project
+    from routecheck.policy.loader import PolicyFile
+
+STALE_CLIENT = Rule(
+    code="RC207",
+    name="stale-client",
+    severity=Severity.ERROR,
+    doc='''\
+The generated client does not match the policy (`routecheck generate --check`).
+
+## What it does
+Renders the client module from the current policy, exactly as `routecheck generate` would, and
+compares it byte for byte with the file `[tool.routecheck] client` names. A missing file, a file
+generated from an older policy (its header records the policy's sha256) and a hand-edited file all fire.
+
+## Why is this bad?
+The client is how the policy is enforced at call time: its `TaskType` literal is what the type
+checker holds calls to, and its tiers, caps and upgrade rules are what the runtime applies. A policy
+change that is not regenerated is a change that reviewers approved but production never runs.
+
+## Example
+```toml
+[tasks.classify_intent]
+tier = "sonnet"        # changed from "haiku" in this commit, but app/llm_routes.py still says haiku
+```
+
+## Use instead
+Run `routecheck generate` and commit the policy and the client together. Never edit the client by hand.
+''',
+)
+
+
+@dataclass(frozen=True)
+class ClientState:
+    """The client file as it is and as the policy generates it."""
+
+    path: Path
+    display: str
+    expected: str
+    actual: str | None
+
+    @property
+    def stale(self) -> bool:
+        return self.actual != self.expected
+
+    def finding(self) -> Finding:
+        """The RC207 finding for a stale client (call only when `stale`)."""
+        from routecheck.codegen.render import SHA_PREFIX
+
+        expected_sha = _header_sha(self.expected, SHA_PREFIX)
+        if self.actual is None:
+            message = f"generated client {self.display} does not exist; run `routecheck generate`"
+        else:
+            actual_sha = _header_sha(self.actual, SHA_PREFIX)
+            if actual_sha is not None and actual_sha != expected_sha:
+                message = (
+                    f"generated client is stale: generated from policy sha256 {actual_sha[:12]}, "
+                    f"the policy is now {(expected_sha or '')[:12]}; run `routecheck generate`"
+                )
+            else:
+                message = "generated client differs from what the policy generates (edited by hand?); " \
+                    "run `routecheck generate`"
+        return Finding(STALE_CLIENT.code, STALE_CLIENT.name, STALE_CLIENT.severity, self.display, 1, 1, message)
+
+    def diff(self) -> str:
+        """A unified diff from the file on disk to the file the policy generates."""
+        return "".join(
+            difflib.unified_diff(
+                (self.actual or "").splitlines(keepends=True),
+                self.expected.splitlines(keepends=True),
+                fromfile=f"{self.display} (on disk)",
+                tofile=f"{self.display} (generated)",
+            )
+        )
+
+    def write(self) -> None:
+        """Write the expected text atomically (temp file in the same folder, then os.replace)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+                file.write(self.expected)
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+def client_state(project: Project, source: PolicyFile, out: Path | None = None) -> ClientState:
+    """The client `out` (else `[tool.routecheck] client`) against what `source` generates."""
+    from routecheck.codegen.render import render_client
+    from routecheck.runtime.policy import RuntimePolicy
+
+    if out is None:
+        if project.config.client is None:
+            raise UsageError("no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE")
+        out = project.root / project.config.client
+    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    expected = render_client(policy, source=_policy_name(project, source))
+    try:
+        actual: str | None = out.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        actual = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the client file {display_path(out)}: {exc}") from None
+    return ClientState(out, display_path(out), expected, actual)
+
+
+def stale_client_findings(project: Project, source: PolicyFile) -> list[Finding]:
+    """RC207 when `[tool.routecheck] client` is configured and stale; nothing when it is not configured."""
+    if project.config.client is None:
+        return []
+    state = client_state(project, source)
+    return [state.finding()] if state.stale else []
+
+
+def _policy_name(project: Project, source: PolicyFile) -> str:
+    """The policy's path relative to the project root (never an absolute path of this machine)."""
+    try:
+        return source.path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return source.path.name
+
+
+def _header_sha(text: str, prefix: str) -> str | None:
+    for line in text.splitlines()[:5]:
+        if line.startswith(prefix):
+            return line[len(prefix):].strip()
+    return None
