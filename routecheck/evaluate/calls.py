@@ -7,7 +7,6 @@ grader's call is not the task's request (its own rubric and output cap), so it g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from routecheck.evaluate.graders import GRADER_MAX_TOKENS, RUBRIC, VERDICT_TOOL, VERDICT_TOOL_SPEC, grader_prompt
@@ -49,7 +48,7 @@ def router_ask(plan: EvalPlan, router: Router) -> Ask:
         extra["system"] = plan.system
 
     def ask(role: Role, sample: Sample) -> Answer:
-        messages: list[Mapping[str, Any]] = [dict(m) for m in sample.messages]
+        messages: list[Any] = [dict(m) for m in sample.messages]  # checked by read_samples
         message = router.create_on_tier(plan.task_name, plan.tier_name(role), messages=messages, **extra)
         return answer_of(message)
 

@@ -86,7 +86,7 @@ def outcome(
         task = plan.task
         out.append(f"saving: {plan.candidate} instead of {plan.reference}: {money(saving.candidate_usd)} instead of "
                    f"{money(saving.reference_usd)} a month, {money(saving.monthly)} saved "
-                   f"({task.calls_per_day} calls a day, the policy's volume)\n")
+                   f"({task.calls_per_day:,} calls a day, the policy's volume)\n")
     else:
         out.append("saving: unknown (the task has no calls_per_day/input_tokens/output_tokens in the policy)\n")
     out.extend(f"{note}\n" for note in notes)
