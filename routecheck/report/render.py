@@ -61,7 +61,7 @@ def _advice_lines(task: str, a: Advice) -> list[str]:
 
 def text(report: LedgerReport) -> str:
     out = [f"routecheck report: {report.ledger}, {_when(report.since)} to {_when(report.until)} "
-           f"({report.days:.4g} days)"]
+           f"({float(report.days):g} days)"]
     if not report.tasks:
         out.append("no live calls in this period")
     for t in report.tasks:
