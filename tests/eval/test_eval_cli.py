@@ -124,3 +124,203 @@ def test_gate_passes_and_write_produces_the_evidence_that_lint_reads(
     policy.write_text(text, encoding="utf-8")
     assert main(["lint", "--select", "RC108"]) == 0
     assert capsys.readouterr().out == "All checks passed (2 files).\n"
+
+
+def test_failing_evidence_is_what_rc108_reports(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_samples(project / "samples.jsonl", 40)
+    server.default_reply(HAIKU, labeller({3, 17, 29}))
+    server.default_reply(SONNET, labeller({17}))
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl", "--write"]) == 1
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "evidence: wrote policies/evidence/classify_intent.toml\n"
+        'policy: policies/routing.toml:29: add to [tasks.classify_intent]: evidence = "evidence/classify_intent.toml"\n'
+    )  # the gate failed: no tier change is suggested
+    policy = project / "policies" / "routing.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        '[tasks.classify_intent]\ntier = "sonnet"',
+        '[tasks.classify_intent]\nevidence = "evidence/classify_intent.toml"\ntier = "haiku"',
+    ), encoding="utf-8")
+    assert main(["lint", "--select", "RC108", "--quiet"]) == 1
+    assert capsys.readouterr().out == (
+        "policies/routing.toml:30:1: RC108 [error] task 'classify_intent' runs below default_tier 'sonnet' but its "
+        "evidence evidence/classify_intent.toml shows an error rate of 7.5%, above the gate's 5.0%\n"
+    )
+
+
+AGREEMENT_OUT = """\
+eval classify_intent: candidate haiku (claude-haiku-4-5-20251001) against reference sonnet (claude-sonnet-4-6), \
+grader agreement
+samples: 30 from samples.jsonl
+disagreements (first 2 of 2):
+  samples.jsonl:3: reference "technical", candidate "Technical question"
+  samples.jsonl:9: reference "billing", candidate "refund"
+candidate errors: 2 of 30 graded = 6.7% (Wilson 95% interval 1.8% to 21.3%)
+infrastructure failures: 0 samples not graded (not counted as errors)
+"""
+
+
+def test_agreement_grader_takes_the_reference_as_truth_after_normalisation(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No expected labels needed. Sample 5 is wrong on both tiers alike, so they agree; samples 0 and 1
+    # differ only in case, space, quotes and a full stop, which do not count; sample 2 is another label.
+    write_samples(project / "samples.jsonl", [{"input": ticket(i)} for i in range(30)])
+    server.default_reply(HAIKU, lambda body: {0: "  BILLING.", 1: "`refund`", 2: "Technical question"}.get(
+        sample_index(body), labeller({5, 8})(body)))
+    server.default_reply(SONNET, labeller({5}))
+
+    code = main(["eval", "classify_intent", "--samples", "samples.jsonl", "--grader", "agreement"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith(AGREEMENT_OUT)
+    assert "gate: FAIL: error rate 6.7% is above the gate's max_error_rate 5.0%\n" in out
+
+
+INVOICES = [
+    {"vendor": "Acme GmbH", "total": 120.5, "currency": "EUR"},
+    {"vendor": "Globex", "total": 99, "currency": "USD"},
+    {"vendor": "Initech", "total": 15.0, "currency": "USD"},
+    {"vendor": "Umbrella", "total": 42.25, "currency": "GBP"},
+]
+
+
+def invoice_text(i: int) -> str:
+    inv = INVOICES[i % 4]
+    return f"Invoice {i:03d} from {inv['vendor']}: amount due {inv['total']} {inv['currency']}."
+
+
+def invoice_index(body: dict[str, Any]) -> int:
+    return int(last_user_text(body)[8:11])
+
+
+def test_expected_grader_compares_json_field_by_field(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_samples(project / "samples.jsonl", [
+        {"input": invoice_text(i), "expected": INVOICES[i % 4] if i % 2 else json.dumps(INVOICES[i % 4])}
+        for i in range(24)
+    ])
+
+    def candidate(body: dict[str, Any]) -> str | Reply:
+        i = invoice_index(body)
+        inv = dict(INVOICES[i % 4])
+        if i == 4:
+            return Reply.malformed_json()
+        if i == 7:
+            inv["total"] = 24.25
+        if i == 9:
+            inv["note"] = "paid"
+            del inv["currency"]
+        if i == 2:  # formatting differences do not count: fence, key order, case, 15 == 15.0
+            return "```json\n" + json.dumps({"currency": "usd", "total": 15, "vendor": "INITECH"}) + "\n```"
+        return json.dumps(inv)
+
+    server.default_reply(HAIKU, candidate)
+    server.default_reply(SONNET, lambda body: json.dumps(INVOICES[invoice_index(body) % 4]))
+
+    code = main(["eval", "extract_invoice", "--samples", "samples.jsonl"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith(
+        "eval extract_invoice: candidate haiku (claude-haiku-4-5-20251001) against reference sonnet "
+        "(claude-sonnet-4-6), grader expected\n"
+        "samples: 24 from samples.jsonl\n"
+        "disagreements (first 3 of 3):\n"
+        '  samples.jsonl:5: expected "{\\"vendor\\": \\"Acme GmbH\\", \\"total\\": 120.5, \\"currency\\": \\"EUR\\"}", '
+        'candidate "{\\"label\\": \\"unterminated" (not valid JSON)\n'
+        '  samples.jsonl:8: expected "{\\"currency\\":\\"GBP\\",\\"total\\":42.25,\\"vendor\\":\\"Umbrella\\"}", '
+        'candidate "{\\"vendor\\": \\"Umbrella\\", \\"total\\": 24.25, \\"currency\\": \\"GBP\\"}" '
+        "(fields differ: total)\n"
+        '  samples.jsonl:10: expected "{\\"currency\\":\\"USD\\",\\"total\\":99,\\"vendor\\":\\"Globex\\"}", '
+        'candidate "{\\"vendor\\": \\"Globex\\", \\"total\\": 99, \\"note\\": \\"paid\\"}" '
+        "(missing: currency; unexpected: note)\n"
+        "candidate errors: 3 of 24 graded = 12.5% (Wilson 95% interval 4.3% to 31.0%)\n"
+        "reference errors: 0 of 24 = 0.0% (against expected)\n"
+    )
+    assert "saving: unknown (the task has no calls_per_day/input_tokens/output_tokens in the policy)\n" in out
+
+
+def test_llm_grader_judges_only_answers_that_differ_with_a_forced_tool_call(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
+    server.default_reply(SONNET, lambda body: json.dumps(INVOICES[invoice_index(body) % 4]))
+
+    def candidate(body: dict[str, Any]) -> str:
+        i = invoice_index(body)
+        inv = dict(INVOICES[i % 4])
+        if i in (3, 6, 13):
+            inv["total"] = 0
+        if i == 10:
+            inv["vendor"] = "Initech Inc."
+        return json.dumps({k: inv[k] for k in sorted(inv)}, indent=2)  # reformatted: still identical
+
+    server.default_reply(HAIKU, candidate)
+    # The grader: "Initech Inc." for "Initech" passes; a wrong total fails. One verdict as a JSON text object.
+    server.default_reply(OPUS, lambda body: json.dumps(
+        {"verdict": "pass" if "Initech Inc." in last_user_text(body) else "fail"}))
+
+    code = main(["eval", "extract_invoice", "--samples", "samples.jsonl", "--grader", "llm"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "grader llm:claude-opus-4-6\n" in out
+    assert "candidate errors: 3 of 20 graded = 15.0% (Wilson 95% interval 5.2% to 36.0%)\n" in out
+    assert [line.split(":")[1] for line in out.splitlines() if line.startswith("  samples.jsonl:")] == [
+        "4", "7", "14"]
+    judged = server.requests(path="/v1/messages", model=OPUS)
+    assert sorted(invoice_index({"messages": [{"content": r.body["messages"][0]["content"][8:]}]})
+                  for r in judged) == [3, 6, 10, 13]
+    body = judged[0].body
+    assert body["system"] == RUBRIC
+    assert body["tool_choice"] == {"type": "tool", "name": "record_verdict"}
+    assert body["tools"][0]["input_schema"]["properties"]["verdict"]["enum"] == ["pass", "fail"]
+    assert body["max_tokens"] == 256
+    # the answers waiting for a verdict were kept only while the run was unfinished
+    assert not (project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl.answers").exists()
+
+
+DRY_RUN_OUT = """\
+eval classify_intent: candidate haiku (claude-haiku-4-5-20251001) against reference sonnet (claude-sonnet-4-6), \
+grader expected
+samples: 40 from samples.jsonl
+dry run: nothing is sent
+  reference sonnet (claude-sonnet-4-6): 40 calls, ~{tokens:,} input + 160 output tokens, ${sonnet}
+  candidate haiku (claude-haiku-4-5-20251001): 40 calls, ~{tokens:,} input + 160 output tokens, ${haiku}
+calls: 80, estimated cost ${total} at the policy's prices
+(input estimated at 4 characters a token; output at the policy's output_tokens)
+"""
+
+
+def test_dry_run_prints_calls_and_cost_and_sends_nothing(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_samples(project / "samples.jsonl", 40)
+    tokens = sum((len(ticket(i)) + 3) // 4 for i in range(40))
+    from decimal import Decimal
+
+    sonnet = (tokens * Decimal(3) + 160 * Decimal(15)) / 1_000_000
+    haiku = (tokens * Decimal(1) + 160 * Decimal(5)) / 1_000_000
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl", "--dry-run"]) == 0
+    assert capsys.readouterr().out == DRY_RUN_OUT.format(
+        tokens=tokens, sonnet=f"{sonnet:.4f}", haiku=f"{haiku:.4f}", total=f"{sonnet + haiku:.4f}")
+    assert tokens == 760
+    assert server.requests() == []
+    assert not (project / ".routecheck_cache").exists()
+
+
+def test_dry_run_with_batch_prices_at_the_batch_discount(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_samples(project / "samples.jsonl", 40)
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl", "--dry-run", "--batch"]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "calls: 80, estimated cost $0.0031 at the policy's prices with the Message Batches discount",
+        "(input estimated at 4 characters a token; output at the policy's output_tokens)",
+    ]
+    assert server.requests() == []
