@@ -84,9 +84,9 @@ def _collect(
             continue  # recorded before an interruption, or not ours
         result = item.result
         if result.type == "succeeded":
-            runner.record_answer(role, sample, answer_of(result.message))
+            runner.record_answer(role, sample, answer_of(result.message), batch=True)
         else:
             error = result.error.error.type if result.type == "errored" else result.type
-            runner.journal.record(CallResult(role, sha, runner.plan.model(role), False, error=error))
+            runner.journal.record(CallResult(role, sha, runner.plan.model(role), False, error=error, batched=True))
     runner.journal.record_batch_done(record.batch_id)
     stream.write(f"eval: collected batch {record.batch_id}\n")

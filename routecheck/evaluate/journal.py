@@ -45,6 +45,7 @@ class CallResult:
     correct: bool | None = None
     verdict: bool | None = None
     error: str | None = None
+    batched: bool = False
 
 
 @dataclass(frozen=True)

@@ -77,10 +77,11 @@ def outcome(
     if result.reference_errors is not None:
         r = result.reference_errors
         out.append(f"reference errors: {r.successes} of {r.trials} = {pct(r.rate)} (against expected)\n")
-    out.append(f"infrastructure failures: {len(result.ungraded)} samples not graded (not counted as errors)\n")
+    n = len(result.ungraded)
+    out.append(f"infrastructure failures: {n} sample{'s' * (n != 1)} not graded (not counted as errors)\n")
     out.extend(f"  {u.sample.label(plan.samples.display)}: {u.reason}\n" for u in result.ungraded[:show])
     out.append(f"calls: {result.calls} answered (this run and earlier ones), {money(result.cost_usd)} "
-               "at the policy's list prices\n")
+               "at the policy's prices\n")
     out.append(f"gate: {'PASS' if gate.passed else 'FAIL'}: {gate.reason}\n")
     if saving is not None:
         task = plan.task

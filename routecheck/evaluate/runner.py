@@ -65,7 +65,7 @@ class Progress:
         self.stream.flush()
 
 
-def make_result(plan: EvalPlan, role: Role, sample: Sample, answer: Answer) -> CallResult:
+def make_result(plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> CallResult:
     """The record of one answered call: hashes and verdicts, no text."""
     if role == "grader":
         verdict = parse_verdict(list(answer.blocks))
@@ -76,7 +76,7 @@ def make_result(plan: EvalPlan, role: Role, sample: Sample, answer: Answer) -> C
     if plan.grader.kind == "expected" and sample.has_expected:
         correct = key is not None and key == expected_key(sample.expected, plan.comparison)
     return CallResult(role, sample.sha256, plan.model(role), True, answer.input_tokens, answer.output_tokens,
-                      answer=key_hash(key), correct=correct)
+                      answer=key_hash(key), correct=correct, batched=batch)
 
 
 def failed_result(plan: EvalPlan, role: Role, sample: Sample, error: BaseException) -> CallResult:
@@ -131,13 +131,13 @@ class Runner:
                     future.cancel()
                 raise
 
-    def record_answer(self, role: Role, sample: Sample, answer: Answer) -> None:
+    def record_answer(self, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> None:
         """Keep (llm: on disk until graded) and record one answer; used by the batch path too."""
         if role != "grader":
             self.texts[(role, sample.sha256)] = answer.text
             if self.pending is not None:
                 self.pending.keep(role, sample.sha256, answer.text)
-        self.journal.record(make_result(self.plan, role, sample, answer))
+        self.journal.record(make_result(self.plan, role, sample, answer, batch=batch))
 
     def _finish(self, role: Role, sample: Sample, future: Future[Answer]) -> None:
         try:

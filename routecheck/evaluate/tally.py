@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from routecheck.cost.model import monthly_cost
+from routecheck.cost.model import monthly_cost, usd
 from routecheck.evaluate.journal import Journal, Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.samples import Sample
@@ -90,7 +90,7 @@ def tally(plan: EvalPlan, journal: Journal, texts: dict[tuple[str, str], str]) -
         if wrong:
             errors.append(Disagreement(sample, truth, texts.get(("candidate", h))))
     calls = [r for r in journal.results.values() if r.ok and r.sample in {s.sha256 for s in plan.samples.samples}]
-    cost = sum((_cost(plan, r.role, r.input_tokens, r.output_tokens) for r in calls), Decimal(0))
+    cost = sum((_cost(plan, r.role, r.input_tokens, r.output_tokens, r.batched) for r in calls), Decimal(0))
     reference_errors = wilson(ref_wrong, ref_graded) if plan.grader.kind == "expected" else None
     return Tally(len(plan.samples.samples), wilson(len(errors), graded), tuple(errors), tuple(ungraded),
                  reference_errors, len(calls), cost)
@@ -108,11 +108,13 @@ def _shown_expected(sample: Sample) -> str:
     return sample.expected if isinstance(sample.expected, str) else canonical_json(sample.expected)
 
 
-def _cost(plan: EvalPlan, role: Role, tokens_in: int, tokens_out: int) -> Decimal:
-    from routecheck.cost.model import usd
-
+def _cost(plan: EvalPlan, role: Role, tokens_in: int, tokens_out: int, batch: bool) -> Decimal:
+    """A call at the policy's prices; a batch call at the tier's batch_discount (0.5 if unset)."""
     tier = plan.tier(role)
-    return (tokens_in * usd(tier.input_usd_per_mtok) + tokens_out * usd(tier.output_usd_per_mtok)) / Decimal(1_000_000)
+    cost = (tokens_in * usd(tier.input_usd_per_mtok) + tokens_out * usd(tier.output_usd_per_mtok)) / Decimal(1_000_000)
+    if batch:
+        cost *= usd(tier.batch_discount) if tier.batch_discount is not None else Decimal("0.5")
+    return cost
 
 
 @dataclass(frozen=True)

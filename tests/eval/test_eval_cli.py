@@ -30,7 +30,7 @@ disagreements (first 3 of 3):
 candidate errors: 3 of 40 graded = 7.5% (Wilson 95% interval 2.6% to 19.9%)
 reference errors: 1 of 40 = 2.5% (against expected)
 infrastructure failures: 0 samples not graded (not counted as errors)
-calls: 80 answered (this run and earlier ones), $0.0049 at the policy's list prices
+calls: 80 answered (this run and earlier ones), $0.0049 at the policy's prices
 gate: FAIL: error rate 7.5% is above the gate's max_error_rate 5.0%
 saving: haiku instead of sonnet: $15.60 instead of $46.80 a month, $31.20 saved (1,000 calls a day, the policy's volume)
 """
@@ -68,7 +68,7 @@ disagreements (first 1 of 1):
 candidate errors: 1 of 40 graded = 2.5% (Wilson 95% interval 0.4% to 12.9%)
 reference errors: 0 of 40 = 0.0% (against expected)
 infrastructure failures: 0 samples not graded (not counted as errors)
-calls: 80 answered (this run and earlier ones), $0.0048 at the policy's list prices
+calls: 80 answered (this run and earlier ones), $0.0048 at the policy's prices
 gate: PASS: error rate 2.5% is within max_error_rate 5.0% on 40 samples (min_samples 20)
 saving: haiku instead of sonnet: $15.60 instead of $46.80 a month, $31.20 saved (1,000 calls a day, the policy's volume)
 evidence: wrote policies/evidence/classify_intent.toml
@@ -324,3 +324,169 @@ def test_dry_run_with_batch_prices_at_the_batch_discount(
         "(input estimated at 4 characters a token; output at the policy's output_tokens)",
     ]
     assert server.requests() == []
+
+
+def test_calls_that_still_fail_after_the_sdk_retries_are_infrastructure_failures_sent_again_next_run(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_samples(project / "samples.jsonl", 40)
+    attempts: dict[int, int] = {}
+    right = labeller(set())
+
+    def flaky(body: dict[str, Any]) -> str | Reply:
+        i = sample_index(body)
+        attempts[i] = attempts.get(i, 0) + 1
+        if i == 5:
+            return Reply.error(529)  # overloaded every time
+        if i == 6 and attempts[i] <= 2:
+            return Reply.error(429)  # rate limited twice, then fine: the SDK's retries absorb it
+        return right(body)
+
+    server.default_reply(HAIKU, flaky)
+    server.default_reply(SONNET, right)
+
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl"]) == 0
+    out = capsys.readouterr().out
+    assert (attempts[5], attempts[6]) == (3, 3)  # one call and the SDK's two retries each
+    assert "candidate errors: 0 of 39 graded = 0.0% (Wilson 95% interval 0.0% to 9.0%)\n" in out
+    assert ("infrastructure failures: 1 sample not graded (not counted as errors)\n"
+            "  samples.jsonl:6: candidate call failed (OverloadedError)\n") in out
+
+    server.clear_requests()
+    server.default_reply(HAIKU, right)
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl"]) == 0
+    out = capsys.readouterr().out
+    assert [(r.model, sample_index(r.body)) for r in server.requests()] == [(HAIKU, 5)]  # only the failed call
+    assert "candidate errors: 0 of 40 graded = 0.0% (Wilson 95% interval 0.0% to 8.8%)\n" in out
+    assert "infrastructure failures: 0 samples not graded (not counted as errors)\n" in out
+
+
+def test_batch_mode_submits_one_batch_polls_and_grades_the_same(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_samples(project / "samples.jsonl", 40)
+    server.default_reply(HAIKU, labeller({3, 17, 29}))
+    server.default_reply(SONNET, labeller({17}))
+
+    code = main(["eval", "classify_intent", "--samples", "samples.jsonl", "--batch", "--poll-interval", "0"])
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out == FAIL_OUT.replace("$0.0049 at", "$0.0024 at")  # the batch discount: half price
+    assert [(r.method, r.path) for r in server.requests()] == [
+        ("POST", "/v1/messages/batches"),
+        ("GET", "/v1/messages/batches/msgbatch_fake0001"),  # in_progress
+        ("GET", "/v1/messages/batches/msgbatch_fake0001"),  # ended
+        ("GET", "/v1/messages/batches/msgbatch_fake0001"),  # the SDK's results() looks up results_url
+        ("GET", "/v1/messages/batches/msgbatch_fake0001/results"),
+    ]
+    requests = server.requests()[0].body["requests"]
+    assert len(requests) == 80
+    assert {(r["params"]["model"], r["params"]["max_tokens"]) for r in requests} == {(HAIKU, 16), (SONNET, 16)}
+    assert captured.err.splitlines() == [
+        "eval: 80 calls to send, 0 already recorded in .routecheck_cache/eval/classify_intent.jsonl",
+        "eval: submitted batch msgbatch_fake0001 with 80 requests",
+        "eval: batch msgbatch_fake0001 in_progress: 0/80 done",
+        "eval: collected batch msgbatch_fake0001",
+    ]
+    # Run again: everything is recorded, nothing is sent, and the same figures come out. The answers
+    # themselves were never written, so this run cannot show them.
+    server.clear_requests()
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl", "--batch", "--poll-interval", "0"]) == 1
+    again = FAIL_OUT.replace("$0.0049 at", "$0.0024 at")
+    for shown in ('candidate "billing"', 'candidate "technical"'):
+        again = again.replace(shown, "candidate (not kept: answered by an earlier run)")
+    assert capsys.readouterr().out == again
+    assert server.requests() == []
+
+
+BAD_SAMPLES = (
+    b'{"input": "Ticket 000: where is my invoice?", "expected": "billing"}\n'
+    b'{"input": "x", "expected": "billing"\n'
+    b"[1, 2]\n"
+    b'{"expected": "billing"}\n'
+    b'{"input": "", "expected": "refund"}\n'
+    b'{"input": [{"role": "system", "content": "be brief"}], "expected": "refund"}\n'
+    b'{"input": "hello", "label": "account"}\n'
+    b"\n"
+    b'{"expected": "billing", "input": "Ticket 000: where is my invoice?"}\n'
+    b'{"input": "caf\xe9", "expected": "billing"}\n'
+    b'{"input": [{"role": "user", "content": [{"text": "no type"}]}], "expected": "account"}\n'
+)
+
+
+def test_malformed_samples_are_all_reported_and_nothing_is_sent(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "samples.jsonl").write_bytes(BAD_SAMPLES)
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl"]) == 2
+    assert capsys.readouterr().err == (
+        "samples.jsonl:2: invalid JSON at column 37: Expecting ',' delimiter\n"
+        "samples.jsonl:3: expected a JSON object, got an array\n"
+        "samples.jsonl:4: missing 'input' (a string, or a list of messages)\n"
+        "samples.jsonl:5: 'input' is an empty string\n"
+        "samples.jsonl:6: input[0]: 'role' must be 'user' or 'assistant', got \"system\"\n"
+        "samples.jsonl:7: unknown key 'label' (expected: expected, id, input, metadata)\n"
+        "samples.jsonl:7: missing 'expected' (the expected grader needs it on every sample)\n"
+        "samples.jsonl:9: duplicate of line 1 (a repeated sample would count twice)\n"
+        "samples.jsonl:10: byte 0xe9 at column 15 is not valid UTF-8\n"
+        "samples.jsonl:11: input[0]: 'content' blocks must be objects with a 'type'\n"
+        "samples.jsonl: 9 bad lines; fix them and run again (nothing was sent)\n"
+    )
+    assert server.requests() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "samples.jsonl: samples file not found\n"),
+        (b"\n\n", "samples.jsonl: no samples (expected one JSON object a line)\n"),
+    ],
+)
+def test_missing_or_empty_samples_file(
+    project: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    if content is not None:
+        (project / "samples.jsonl").write_bytes(content)
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl"]) == 2
+    assert capsys.readouterr().err == message
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["eval", "nope"], "task 'nope' is not in policies/routing.toml (tasks: classify_intent, extract_invoice)"),
+        (["eval", "classify_intent", "--candidate", "sonnet"],
+         "candidate and reference are both 'sonnet': pick two different tiers"),
+        (["eval", "classify_intent", "--reference", "gpt"],
+         "--reference gpt: not a tier of the policy (tiers: haiku, sonnet, opus)"),
+        (["eval", "classify_intent", "--grader", "vibes"],
+         "unknown grader 'vibes' (expected: expected, agreement, llm or llm:TIER)"),
+        (["eval", "classify_intent", "--max-tokens", "17"],
+         "--max-tokens 17: must be between 1 and the task's max_tokens (16)"),
+    ],
+)
+def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    label_samples(project / "samples.jsonl", 3)
+    assert main([*argv, "--samples", "samples.jsonl"]) == 2
+    assert capsys.readouterr().err == f"routecheck: error: {message}\n"
+
+
+def test_results_of_a_different_run_are_never_mixed_in(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    label_samples(project / "samples.jsonl", 20)
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl"]) == 1  # the fake says "ok" to all
+    (project / "system.txt").write_text("Answer with one label: billing, refund, technical or account.\n")
+    argv = ["eval", "classify_intent", "--samples", "samples.jsonl", "--system-file", "system.txt"]
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "routecheck: error: .routecheck_cache/eval/classify_intent.jsonl holds results of a different run "
+        "(it differs in: system_sha256); use --fresh to start over, or --results to keep both\n"
+    )
+    server.clear_requests()
+    assert main([*argv, "--fresh"]) == 1
+    sent = server.requests(path="/v1/messages")
+    assert len(sent) == 40
+    assert {r.body["system"] for r in sent} == {"Answer with one label: billing, refund, technical or account.\n"}
