@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from routecheck.evaluate.plan import EvalPlan
@@ -23,18 +23,17 @@ HEADER = ("# Written by `routecheck eval`: what the candidate model scored on th
 
 @dataclass(frozen=True)
 class PolicyEdit:
-    """One line to add or change in the policy, and where."""
+    """One line to add or change in the policy, and where: `FILE:LINE: what to do`."""
 
     where: str
-    line: str
-    action: str
+    what: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.action}: {self.line}"
+        return f"{self.where}: {self.what}"
 
 
 def evidence_values(plan: EvalPlan, result: Tally, created: datetime) -> dict[str, object]:
-    """The evidence file's keys, in DESIGN.md §2 order."""
+    """The evidence file's keys, in DESIGN.md §2 order (`created` in UTC, to the second)."""
     errors = result.errors
     return {
         "task": plan.task_name,
@@ -47,7 +46,7 @@ def evidence_values(plan: EvalPlan, result: Tally, created: datetime) -> dict[st
         "error_rate_upper_95": round(errors.high, 4),
         "infrastructure_failures": len(result.ungraded),
         "samples_sha256": plan.samples.sha256,
-        "created": created.replace(microsecond=0),
+        "created": created.astimezone(UTC).replace(microsecond=0),
     }
 
 
@@ -62,7 +61,11 @@ def write_evidence(path: Path, values: dict[str, object], *, header: str = HEADE
     import tomli_w
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = header + tomli_w.dumps(values)
+    plain = {k: v for k, v in values.items() if not isinstance(v, datetime)}
+    # tomli-w writes `2026-11-24 10:00:00+00:00`; DESIGN.md §2 spells a UTC time `2026-11-24T10:00:00Z`.
+    stamps = "".join(f"{k} = {v.isoformat().replace('+00:00', 'Z')}\n" for k, v in values.items()
+                     if isinstance(v, datetime))
+    text = header + tomli_w.dumps(plain) + stamps
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
@@ -81,12 +84,11 @@ def policy_edits(source: PolicyFile, plan: EvalPlan, ref: str, *, gate_passed: b
     name, task = plan.task_name, plan.task
     if task.evidence is None:
         line, _ = source.locate(("tasks", name))
-        edits.append(PolicyEdit(f"{source.display}:{line}", f'evidence = "{ref}"',
-                                f"add to [tasks.{name}]"))
+        edits.append(PolicyEdit(f"{source.display}:{line}", f'add to [tasks.{name}]: evidence = "{ref}"'))
     if gate_passed and task.tier != plan.candidate:
         line, _ = source.locate(("tasks", name, "tier"))
-        edits.append(PolicyEdit(f"{source.display}:{line}", f'tier = "{plan.candidate}"',
-                                f'in [tasks.{name}] change tier = "{task.tier}" to'))
+        edits.append(PolicyEdit(f"{source.display}:{line}",
+                                f'in [tasks.{name}] change tier = "{task.tier}" to tier = "{plan.candidate}"'))
     return edits
 
 

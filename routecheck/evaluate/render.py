@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from routecheck.evaluate.graders import answer_key, differences, expected_key
 from routecheck.evaluate.plan import Estimate, EvalPlan
@@ -12,8 +12,9 @@ from routecheck.evaluate.tally import Disagreement, GateVerdict, Saving, Tally
 
 
 def money(value: Decimal) -> str:
-    """USD with cents, or four decimals under a dollar (eval runs are cheap)."""
-    return f"${value:,.2f}" if abs(value) >= 1 else f"${value:.4f}"
+    """USD with cents (half up, as invoices round), or four decimals under a dollar (eval runs are cheap)."""
+    places = Decimal("0.01") if abs(value) >= 1 else Decimal("0.0001")
+    return f"${value.quantize(places, rounding=ROUND_HALF_UP):,}"
 
 
 def pct(value: float) -> str:

@@ -73,7 +73,7 @@ gate: PASS: error rate 2.5% is within max_error_rate 5.0% on 40 samples (min_sam
 saving: haiku instead of sonnet: $15.60 instead of $46.80 a month, $31.20 saved (1,000 calls a day, the policy's volume)
 evidence: wrote policies/evidence/classify_intent.toml
 policy: policies/routing.toml:29: add to [tasks.classify_intent]: evidence = "evidence/classify_intent.toml"
-policy: policies/routing.toml:30: in [tasks.classify_intent] change tier = "sonnet" to: tier = "haiku"
+policy: policies/routing.toml:30: in [tasks.classify_intent] change tier = "sonnet" to tier = "haiku"
 """
 
 
