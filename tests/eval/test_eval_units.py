@@ -95,3 +95,25 @@ def test_grader_spec(text: str, kind: str, tier: str | None) -> None:
 def test_bad_grader_spec(text: str) -> None:
     with pytest.raises(ValueError, match="unknown grader"):
         GraderSpec.parse(text)
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise() -> None:
+    import io
+
+    from routecheck.evaluate.runner import Progress
+
+    tty = io.StringIO()
+    bar = Progress(4, tty, tty=True)
+    for _ in range(4):
+        bar.advance()
+    assert tty.getvalue() == (
+        "\r[#######.......................] 1/4 calls"
+        "\r[###############...............] 2/4 calls"
+        "\r[######################........] 3/4 calls"
+        "\r[##############################] 4/4 calls\n"
+    )
+    plain = io.StringIO()
+    lines = Progress(20, plain, tty=False)
+    for _ in range(20):
+        lines.advance()
+    assert plain.getvalue().splitlines() == [f"eval: {n}/20 calls done" for n in (1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20)]
