@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
             runner.run(args.concurrency, Progress(len(todo)))
         result = tally(plan, journal, runner.texts)
     if pending is not None:
-        if not any(runner.needs_judging(s) for s in plan.samples.samples):
+        if not result.ungraded:  # every sample has its verdict: the kept answers are needed no more
             pending.discard()
         pending.close()
     verdict = gate_verdict(result, source.policy.gate)

@@ -104,6 +104,7 @@ class Runner:
         self.pending = pending
         #: Answers of this run, by (role, sample hash): shown as disagreements, never written.
         self.texts: dict[tuple[str, str], str] = dict(pending.texts) if pending is not None else {}
+        self._judging: set[str] = set()
 
     def todo(self) -> list[tuple[Role, Sample]]:
         """The candidate and reference calls still to send, in file order."""
@@ -165,11 +166,12 @@ class Runner:
     ) -> None:
         if self.judge is None or not self.needs_judging(sample):
             return
-        if any(s.sha256 == sample.sha256 and r == "grader" for r, s in futures.values()):
+        if sample.sha256 in self._judging:
             return
         reference = self.texts.get(("reference", sample.sha256))
         candidate = self.texts.get(("candidate", sample.sha256))
         if reference is None or candidate is None:
             return  # answered by a run whose answers were not kept: reported as ungraded
         futures[pool.submit(self.judge, sample, reference, candidate)] = ("grader", sample)
+        self._judging.add(sample.sha256)
         progress.grow(1)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from routecheck.cost.model import monthly_cost, usd
 from routecheck.evaluate.journal import Journal, Role
 from routecheck.evaluate.plan import EvalPlan
-from routecheck.evaluate.samples import Sample
+from routecheck.evaluate.samples import Sample, canonical_json
 from routecheck.evaluate.stats import Interval, wilson
 from routecheck.policy.model import Gate
 
@@ -103,8 +103,6 @@ def _why(role: Role, error: str | None) -> str:
 
 
 def _shown_expected(sample: Sample) -> str:
-    from routecheck.evaluate.samples import canonical_json
-
     return sample.expected if isinstance(sample.expected, str) else canonical_json(sample.expected)
 
 

@@ -490,3 +490,32 @@ def test_results_of_a_different_run_are_never_mixed_in(
     sent = server.requests(path="/v1/messages")
     assert len(sent) == 40
     assert {r.body["system"] for r in sent} == {"Answer with one label: billing, refund, technical or account.\n"}
+
+
+def test_llm_grader_resumes_with_the_kept_answers_and_then_deletes_them(
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
+    server.default_reply(SONNET, lambda body: json.dumps(INVOICES[invoice_index(body) % 4]))
+    server.default_reply(HAIKU, lambda body: json.dumps({**INVOICES[invoice_index(body) % 4], "total": 1}))
+    # the grader is overloaded on sample 2 (past the SDK's retries) and says "pass" to the rest
+    server.default_reply(OPUS, lambda body: Reply.error(529) if "Invoice 002" in last_user_text(body)
+                         else '{"verdict": "pass"}')
+    argv = ["eval", "extract_invoice", "--samples", "samples.jsonl", "--grader", "llm"]
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "candidate errors: 0 of 19 graded = 0.0%" in out
+    assert "gate: FAIL: 19 graded samples, the gate needs at least 20\n" in out
+    assert "  samples.jsonl:3: grader call failed (OverloadedError)\n" in out
+    kept = project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl.answers"
+    assert kept.stat().st_mode & 0o777 == 0o600  # model output, kept only until graded
+    assert len(kept.read_text(encoding="utf-8").splitlines()) == 40
+
+    server.clear_requests()
+    server.default_reply(OPUS, '{"verdict": "fail"}')
+    assert main(argv) == 0  # 1 of 20 = 5.0%: at the gate, not above it
+    out = capsys.readouterr().out
+    assert [(r.model, r.path) for r in server.requests()] == [(OPUS, "/v1/messages")]  # only the missing verdict
+    assert "candidate errors: 1 of 20 graded = 5.0%" in out
+    assert "infrastructure failures: 0 samples not graded" in out
+    assert not kept.exists()

@@ -18,6 +18,7 @@ import pytest
 from conftest import HAIKU, SONNET, label_samples, sample_index
 from fake_anthropic import FakeAnthropicProcess, RecordedRequest, read_log
 
+from routecheck.cli import main
 from routecheck.evaluate.samples import sample_hash
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,9 @@ def journaled(results: Path, index_of: dict[str, int]) -> list[tuple[str, int]]:
     return found
 
 
-def test_kill_9_mid_run_then_resume_sends_every_call_once(project: Path) -> None:
+def test_kill_9_mid_run_then_resume_sends_every_call_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     samples = label_samples(project / "samples.jsonl", N)
     index_of = {sample_hash(json.loads(line)): i for i, line in enumerate(samples.read_text().splitlines())}
     log_path = project / "requests.log"
@@ -69,7 +72,11 @@ def test_kill_9_mid_run_then_resume_sends_every_call_once(project: Path) -> None
 
         first = calls(read_log(log_path))
         recorded = set(journaled(results, index_of))
-        resumed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=60)
+        # The resumed run, in this process (the killed one was a separate process, as it must be).
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+        code = main(command[3:])
+        resumed = capsys.readouterr()
         second = calls(read_log(log_path))[len(first):]
 
     everything = {(model, i) for model in (HAIKU, SONNET) for i in range(N)}
@@ -86,9 +93,9 @@ def test_kill_9_mid_run_then_resume_sends_every_call_once(project: Path) -> None
 
     final = journaled(results, index_of)
     assert sorted(final) == sorted(everything)  # each call recorded exactly once
-    assert resumed.returncode == 1, resumed.stderr
-    assert "candidate errors: 30 of 40 graded = 75.0% (Wilson 95% interval 59.8% to 85.8%)\n" in resumed.stdout
-    assert resumed.stderr.startswith(f"eval: {2 * N - len(recorded)} calls to send, {len(recorded)} already recorded")
+    assert code == 1, resumed.err
+    assert "candidate errors: 30 of 40 graded = 75.0% (Wilson 95% interval 59.8% to 85.8%)\n" in resumed.out
+    assert resumed.err.startswith(f"eval: {2 * N - len(recorded)} calls to send, {len(recorded)} already recorded")
 
 
 @pytest.mark.parametrize("cut", [b'{"role": "candidate", "sam', b""])

@@ -116,4 +116,5 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise() -> None:
     lines = Progress(20, plain, tty=False)
     for _ in range(20):
         lines.advance()
-    assert plain.getvalue().splitlines() == [f"eval: {n}/20 calls done" for n in (1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20)]
+    shown = (1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
+    assert plain.getvalue().splitlines() == [f"eval: {n}/20 calls done" for n in shown]
