@@ -9,6 +9,8 @@ from decimal import Decimal
 from routecheck.report.figures import Advice, LedgerReport, TaskFigures
 
 FORMATS = ("text", "json", "markdown")
+REVERT_TEST = ("(revert test: the Wilson 95% lower bound of the live validation failure rate is above the "
+               "evidence's Wilson 95% upper bound)")
 
 
 def _when(ts: float) -> str:
@@ -82,6 +84,8 @@ def text(report: LedgerReport) -> str:
         out += ["", f"({report.eval_calls} calls made by `routecheck eval` are not counted)"]
     revert = [t.task for t in report.tasks if t.advice is not None and t.advice.revert]
     out += ["", f"revert advised: {', '.join(revert)}" if revert else "revert advised: none"]
+    if any(t.advice is not None for t in report.tasks):
+        out.append(REVERT_TEST)
     return "\n".join(out) + "\n"
 
 
@@ -139,6 +143,8 @@ def markdown(report: LedgerReport) -> str:
         lines = _advice_lines(name, a)
         out.append(f"- **{lines[0].split(':')[0]}**:{lines[0].split(':', 1)[1]}")
         out.extend(f"  - `{line.split(': ', 1)[1]}`" for line in lines[1:])
+    if advice:
+        out += ["", REVERT_TEST]
     return "\n".join(out) + "\n"
 
 

@@ -108,6 +108,8 @@ legacy_summarize (not in the policy)
 (1 calls made by `routecheck eval` are not counted)
 
 revert advised: classify_intent
+(revert test: the Wilson 95% lower bound of the live validation failure rate is above the evidence's Wilson 95% \
+upper bound)
 """
 
 
@@ -177,6 +179,9 @@ evidence's error rate 4.0% (upper 95% bound 8.5%, evidence/classify_intent.toml)
   - `policies/routing.toml:18: in [tasks.classify_intent] change tier = "haiku" to tier = "sonnet"`
 - **keep extract_fields**: live validation failures 2.0% (lower 95% bound 0.6%) are not clearly above the \
 evidence's error rate 2.0% (upper 95% bound 5.7%, evidence/extract_fields.toml)
+
+(revert test: the Wilson 95% lower bound of the live validation failure rate is above the evidence's Wilson 95% \
+upper bound)
 """
 
 
