@@ -58,11 +58,15 @@ def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
         raise ConfigError([Problem(shown, None, None, "", f"{what} is a directory, not a file")]) from None
     except OSError as exc:
         raise ConfigError([Problem(shown, None, None, "", f"cannot read {what}: {exc.strerror}")]) from None
+    except ValueError:  # the OS cannot even name the file: a NUL character in the path
+        problem = Problem(shown, None, None, "", f"cannot read {what}: its name contains a NUL character")
+        raise ConfigError([problem]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # a column counts characters, as in every other error; the valid text before the bad byte decodes
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         raise ConfigError(
             [Problem(shown, line, column, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 (TOML files are UTF-8)")]
         ) from None
@@ -95,21 +99,42 @@ def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) 
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise ConfigError(
-            doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()
-        ) from None
+        problems = [doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()]
+        raise ConfigError(sorted(problems, key=in_file_order)) from None
+
+
+def in_file_order(problem: Problem) -> tuple[str, int, int]:
+    """Sort key: problems read top to bottom, file by file (a stable sort keeps ties in check order)."""
+    return (problem.path, problem.line or 0, problem.column or 0)
 
 
 def format_key(key: KeyPath) -> str:
-    """`tasks.classify_intent.upgrade[1].to`; keys that are not bare TOML keys are quoted."""
+    """`tasks.classify_intent.upgrade[1].to`; keys that are not bare TOML keys are quoted and escaped."""
     out = ""
     for part in key:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            shown = part if part and all(c.isalnum() or c in "_-" for c in part) and part.isascii() else f'"{part}"'
+            shown = part if part and all(c.isalnum() or c in "_-" for c in part) and part.isascii() else _quoted(part)
             out += f".{shown}" if out else shown
     return out
+
+
+_SHORT_ESCAPES = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+
+
+def _quoted(key: str) -> str:
+    # a TOML basic string; control and line-breaking characters escaped so a problem stays on one line
+    def escape(c: str) -> str:
+        if c in '"\\':
+            return "\\" + c
+        if c.isprintable():
+            return c
+        if c in _SHORT_ESCAPES:
+            return "\\" + _SHORT_ESCAPES[c]
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+    return '"' + "".join(escape(c) for c in key) + '"'
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> KeyPath:
@@ -132,6 +157,13 @@ _TYPE_NAMES = {
     "dict_type": "a table",
     "model_type": "a table",
     "model_attributes_type": "a table",
+}
+#: pydantic's range errors: the comparison they stand for and the ctx key holding the bound.
+_BOUNDS = {
+    "greater_than": (">", "gt"),
+    "greater_than_equal": (">=", "ge"),
+    "less_than": ("<", "lt"),
+    "less_than_equal": ("<=", "le"),
 }
 
 
@@ -162,7 +194,9 @@ def toml_type(value: object) -> str:
 def _shown(value: object) -> str:
     if isinstance(value, dict | list):
         return toml_type(value)
-    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 58 else repr(value[:55]) + "..."
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -177,17 +211,30 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
         name = str(loc[-1]) if loc else "?"
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown key '{name}' ({hint}expected one of: {', '.join(allowed)})"
+        return f"unknown key {name!r} ({hint}expected one of: {', '.join(allowed)})"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"invalid value {_shown(value)} (expected one of: {expected})"
     if kind in _TYPE_NAMES:
-        return f"expected {_TYPE_NAMES[kind]}, got {toml_type(value)} {_shown(value)}"
-    if kind == "string_pattern_mismatch" and "[key]" in err["loc"]:
-        return (
-            f"{_shown(value)} is not a valid name "
-            "(expected a Python identifier: letters, digits and _, not starting with a digit)"
-        )
+        got = toml_type(value) if isinstance(value, dict | list) else f"{toml_type(value)} {_shown(value)}"
+        return f"expected {_TYPE_NAMES[kind]}, got {got}"
+    if kind in _BOUNDS:
+        symbol, bound_key = _BOUNDS[kind]
+        bound = ctx.get(bound_key)
+        if isinstance(bound, float) and bound.is_integer():  # pydantic turns `ge=0` on a float field into 0.0
+            bound = int(bound)
+        return f"{_shown(value)} is out of range (expected a value {symbol} {_shown(bound)})"
+    if kind == "finite_number":
+        return f"{_shown(value)} is not allowed (expected a finite number)"
+    if kind == "too_short":
+        least = int(ctx.get("min_length", 1))
+        return f"empty {toml_type(value)} (expected at least {least} {'entry' if least == 1 else 'entries'})"
+    if kind == "string_pattern_mismatch":
+        from routecheck.policy.model import PATTERN_MEANINGS
+
+        meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")))
+        if meaning is not None:
+            return f"{_shown(value)} is not {meaning}"
     message = err["msg"].removeprefix("Value error, ")
     message = message[:1].lower() + message[1:]
     if kind == "value_error":

@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         print(
             "routecheck: internal error — this is a bug in routecheck, please report it with this traceback:\n"
-            + traceback.format_exc(),
+            + traceback.format_exc().rstrip(),
             file=sys.stderr,
         )
         return 2

@@ -14,12 +14,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from routecheck.cli.common import build_report, emit, load_project
+    from routecheck.cli.common import build_report, emit, load_project, today
     from routecheck.codegen import stale_client_findings
     from routecheck.lint import lint_policy
 
     project, source = load_project(args)
-    findings = [*lint_policy(source, today=date.today()), *stale_client_findings(project, source)]
+    findings = [*lint_policy(source, today=today()), *stale_client_findings(project, source)]
     return emit(args, build_report(args, findings, files_scanned=1 + len(source.evidence)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,11 @@ def add_finding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", metavar="CODES", help="skip these rule codes or prefixes, comma-separated")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("--quiet", action="store_true", help="print findings only, no summary")
+
+
+def today() -> date:
+    """The clock of the date-dependent rules (RC113); the one place a test replaces to fix the date."""
+    return date.today()
 
 
 def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:

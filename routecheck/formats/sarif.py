@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from routecheck import __version__
 from routecheck.finding import Report, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A display path as a SARIF artifactLocation: a URI reference (percent-encoded), relative to the source root."""
+    if PurePosixPath(path).is_absolute():
+        return {"uri": "file://" + quote(path)}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
 
 
 def render(report: Report) -> str:
@@ -34,7 +43,7 @@ def render(report: Report) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(f.path),
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
@@ -50,7 +59,7 @@ def render(report: Report) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": n.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(n.path),
                         "region": {"startLine": n.line, "startColumn": n.column},
                     }
                 }
@@ -66,6 +75,7 @@ def render(report: Report) -> str:
                 "rules": rules,
             }
         },
+        "columnKind": "unicodeCodePoints",  # routecheck counts columns in characters, not UTF-16 units
         "results": results,
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
     }

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
-from routecheck.policy.model import ModelId, Name, _Strict
-
-Grader = Annotated[str, StringConstraints(pattern=r"^(expected|agreement|llm:[A-Za-z0-9._:@/+-]+)$")]
+from routecheck.policy.model import Grader, ModelId, Name, Sha256, _Strict
 
 
 class Evidence(_Strict):
@@ -28,7 +25,7 @@ class Evidence(_Strict):
     infrastructure_failures: int = Field(
         default=0, ge=0, description="Samples left ungraded because a call still failed after retries."
     )
-    samples_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    samples_sha256: Sha256
     created: datetime
 
 

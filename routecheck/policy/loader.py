@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from routecheck.documents import TomlDocument, read_toml, validate
+from routecheck.documents import TomlDocument, in_file_order, read_toml, validate
 from routecheck.errors import ConfigError, Problem
 from routecheck.policy.evidence import Evidence, evidence_problems
 from routecheck.policy.model import Policy
@@ -61,7 +61,8 @@ def load_policy(path: Path) -> PolicyFile:
         except ConfigError as exc:
             problems.extend(_evidence_load_problems(doc, name, task.evidence, exc))
     if problems:
-        raise ConfigError(problems)
+        # the policy's own problems first, top to bottom, then those inside evidence files
+        raise ConfigError(sorted(problems, key=lambda p: (p.path != doc.display, *in_file_order(p))))
     return PolicyFile(policy, doc, evidence)
 
 
@@ -71,13 +72,19 @@ def load_evidence(path: Path) -> EvidenceFile:
     evidence = validate(doc, Evidence, doc.data)
     problems = [doc.problem(key, message) for key, message in evidence_problems(evidence)]
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(sorted(problems, key=in_file_order))
     return EvidenceFile(path, evidence)
 
 
 def _evidence_load_problems(doc: TomlDocument, task: str, ref: str, exc: ConfigError) -> list[Problem]:
     # A missing or unreadable file is the policy's mistake: point at the key that names it.
     key = ("tasks", task, "evidence")
-    return [
-        doc.problem(key, f"evidence file '{ref}': {p.message}") if p.line is None else p for p in exc.problems
-    ]
+    return [p if p.line is not None else doc.problem(key, _about_evidence_file(ref, p.message)) for p in exc.problems]
+
+
+def _about_evidence_file(ref: str, message: str) -> str:
+    # "evidence file not found" -> "evidence file 'evidence/a.toml' not found"
+    subject = "evidence file"
+    if subject in message:
+        return message.replace(subject, f"{subject} {ref!r}", 1)
+    return f"{subject} {ref!r}: {message}"

@@ -37,14 +37,31 @@ SCHEMA_OUTPUTS: frozenset[str] = frozenset({"label", "json"})
 
 
 def _not_keyword(name: str) -> str:
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    # soft keywords (match, case, type, _) are valid identifiers; only hard keywords cannot be names
+    if keyword.iskeyword(name):
         raise ValueError(f"'{name}' is a Python keyword (names become identifiers in generated code)")
     return name
 
 
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"), AfterValidator(_not_keyword)]
-ModelId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$", max_length=200)]
-RuleCode = Annotated[str, StringConstraints(pattern=r"^RC[0-9]{3}$")]
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+MODEL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$"
+RULE_CODE_PATTERN = r"^RC[0-9]{3}$"
+GRADER_PATTERN = r"^(expected|agreement|llm:[A-Za-z0-9._:@/+-]+)$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+#: What each pattern means, in the words a "does not match" error uses: `'x y' is not <meaning>`.
+PATTERN_MEANINGS: dict[str, str] = {
+    NAME_PATTERN: "a valid name (expected a Python identifier: letters, digits and _, not starting with a digit)",
+    MODEL_ID_PATTERN: "a valid model id (expected letters, digits and . _ : @ / + -, starting with a letter or digit)",
+    RULE_CODE_PATTERN: "a rule code (expected RC and three digits, such as RC111)",
+    GRADER_PATTERN: "a grader (expected one of: expected, agreement, llm:<model>)",
+    SHA256_PATTERN: "a SHA-256 digest (expected 64 lowercase hex digits)",
+}
+
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN), AfterValidator(_not_keyword)]
+ModelId = Annotated[str, StringConstraints(pattern=MODEL_ID_PATTERN, max_length=200)]
+RuleCode = Annotated[str, StringConstraints(pattern=RULE_CODE_PATTERN)]
+Grader = Annotated[str, StringConstraints(pattern=GRADER_PATTERN)]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
 Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 

@@ -22,7 +22,7 @@ def reference_problems(policy: Policy, known_codes: frozenset[str]) -> Iterator[
     for name, tier in policy.tiers.items():
         if tier.rank in first_with_rank:
             other = first_with_rank[tier.rank]
-            yield ("tiers", name, "rank"), f"rank {tier.rank} is already tier '{other}''s rank (ranks must be unique)"
+            yield ("tiers", name, "rank"), f"rank {tier.rank} is already used by tier '{other}' (ranks must be unique)"
         else:
             first_with_rank[tier.rank] = name
 
@@ -39,9 +39,9 @@ def reference_problems(policy: Policy, known_codes: frozenset[str]) -> Iterator[
             yield at, f"calls_per_day, input_tokens and output_tokens go together (missing: {', '.join(missing)})"
         if task.batch and task.tier in policy.tiers and policy.tiers[task.tier].batch_discount is None:
             yield (*at, "batch"), f"batch = true needs tiers.{task.tier}.batch_discount"
-        for code in task.ignore:
+        for index, code in enumerate(task.ignore):
             if code not in known_codes:
-                yield (*at, "ignore"), f"unknown rule code '{code}'"
+                yield (*at, "ignore", index), f"unknown rule code '{code}'"
         for index, rule in enumerate(task.upgrade):
             rule_at: KeyPath = (*at, "upgrade", index)
             if rule.to not in policy.tiers:

@@ -13,9 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HAIKU, OPUS, SONNET, label_samples, labeller, last_user_text, sample_index, ticket, write_samples
 from fake_anthropic import FakeAnthropic, Reply
 
+from eval.evalkit import (
+    HAIKU,
+    OPUS,
+    SONNET,
+    label_samples,
+    labeller,
+    last_user_text,
+    sample_index,
+    ticket,
+    write_samples,
+)
 from routecheck.cli import main
 from routecheck.evaluate.graders import RUBRIC
 

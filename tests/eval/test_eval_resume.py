@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HAIKU, SONNET, label_samples, sample_index
 from fake_anthropic import FakeAnthropicProcess, RecordedRequest, read_log
 
+from eval.evalkit import HAIKU, SONNET, label_samples, sample_index
 from routecheck.cli import main
 from routecheck.evaluate.samples import sample_hash
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HAIKU, SONNET, last_user_text
 from fake_anthropic import FakeAnthropic
 
+from eval.evalkit import HAIKU, SONNET, last_user_text
 from routecheck.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "eval"

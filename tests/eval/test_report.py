@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import HAIKU, SONNET
 
+from eval.evalkit import HAIKU, SONNET
 from routecheck.cli import main
 from routecheck.report.figures import percentile
 from routecheck.runtime.ledger import CallRecord, Ledger
