@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from routecheck.cli.common import load_project
+    from routecheck.errors import UsageError
     from routecheck.evaluate import evidence_writer, render
     from routecheck.evaluate.journal import Journal, PendingAnswers
     from routecheck.evaluate.plan import estimate
@@ -110,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
     from routecheck.runtime import Router, RuntimePolicy
 
     client = anthropic.Anthropic()
+    if client.api_key is None and client.auth_token is None:
+        raise UsageError("no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); --dry-run needs none")
     router = Router(RuntimePolicy.from_policy(source.policy, sha256=source.sha256), client=client)
     pending_path = path.with_name(path.name + ".answers")
     if args.fresh:

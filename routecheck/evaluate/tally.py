@@ -49,51 +49,50 @@ def tally(plan: EvalPlan, journal: Journal, texts: dict[tuple[str, str], str]) -
     """Grade every sample from what the journal recorded; calls that failed make a sample ungraded."""
     errors: list[Disagreement] = []
     ungraded: list[Ungraded] = []
-    ref_wrong = ref_graded = 0
     graded = 0
     for sample in plan.samples.samples:
-        h = sample.sha256
-        candidate, reference = journal.get("candidate", h), journal.get("reference", h)
-        if plan.grader.kind == "expected" and reference is not None and reference.ok:
-            ref_graded += 1
-            ref_wrong += reference.correct is False
-        wrong: bool
-        truth: str | None
-        if candidate is None or not candidate.ok:
-            ungraded.append(Ungraded(sample, _why("candidate", candidate.error if candidate else None)))
+        outcome = _grade(plan, journal, texts, sample)
+        if isinstance(outcome, str):
+            ungraded.append(Ungraded(sample, outcome))
             continue
-        if plan.grader.kind == "expected":
-            wrong = candidate.correct is not True
-            truth = _shown_expected(sample)
-        else:
-            if reference is None or not reference.ok:
-                ungraded.append(Ungraded(sample, _why("reference", reference.error if reference else None)))
-                continue
-            truth = texts.get(("reference", h))
-            if plan.grader.kind == "agreement":
-                wrong = candidate.answer is None or candidate.answer != reference.answer
-            elif candidate.answer is not None and candidate.answer == reference.answer:
-                wrong = False
-            else:
-                verdict = journal.get("grader", h)
-                if verdict is None or not verdict.ok:
-                    if verdict is not None:
-                        reason = _why("grader", verdict.error)
-                    elif ("candidate", h) in texts and ("reference", h) in texts:
-                        reason = "grader call not made"
-                    else:
-                        reason = "answers of an earlier run were not kept: rerun with --fresh"
-                    ungraded.append(Ungraded(sample, reason))
-                    continue
-                wrong = verdict.verdict is False
         graded += 1
-        if wrong:
-            errors.append(Disagreement(sample, truth, texts.get(("candidate", h))))
-    calls = [r for r in journal.results.values() if r.ok and r.sample in {s.sha256 for s in plan.samples.samples}]
+        if outcome:
+            expected = plan.grader.kind == "expected"
+            truth = _shown_expected(sample) if expected else texts.get(("reference", sample.sha256))
+            errors.append(Disagreement(sample, truth, texts.get(("candidate", sample.sha256))))
+    reference_errors = None
+    if plan.grader.kind == "expected":  # how often the reference misses the labels: a check on the labels
+        answered = [r for s in plan.samples.samples if (r := journal.get("reference", s.sha256)) and r.ok]
+        reference_errors = wilson(sum(r.correct is False for r in answered), len(answered))
+    ours = {s.sha256 for s in plan.samples.samples}
+    calls = [r for r in journal.results.values() if r.ok and r.sample in ours]
     cost = sum((_cost(plan, r.role, r.input_tokens, r.output_tokens, r.batched) for r in calls), Decimal(0))
-    reference_errors = wilson(ref_wrong, ref_graded) if plan.grader.kind == "expected" else None
     return Tally(len(plan.samples.samples), wilson(len(errors), graded), tuple(errors), tuple(ungraded),
                  reference_errors, len(calls), cost)
+
+
+def _grade(plan: EvalPlan, journal: Journal, texts: dict[tuple[str, str], str], sample: Sample) -> bool | str:
+    """True: the candidate is wrong; False: right; a string: why the sample could not be graded."""
+    h = sample.sha256
+    candidate, reference = journal.get("candidate", h), journal.get("reference", h)
+    if candidate is None or not candidate.ok:
+        return _why("candidate", candidate.error if candidate else None)
+    if plan.grader.kind == "expected":
+        return candidate.correct is not True
+    if reference is None or not reference.ok:
+        return _why("reference", reference.error if reference else None)
+    if plan.grader.kind == "agreement":
+        return candidate.answer is None or candidate.answer != reference.answer
+    if candidate.answer is not None and candidate.answer == reference.answer:
+        return False  # llm: identical answers pass without a grader call
+    verdict = journal.get("grader", h)
+    if verdict is not None and verdict.ok:
+        return verdict.verdict is False
+    if verdict is not None:
+        return _why("grader", verdict.error)
+    if ("candidate", h) in texts and ("reference", h) in texts:
+        return "grader call not made"
+    return "answers of an earlier run were not kept: rerun with --fresh"
 
 
 def _why(role: Role, error: str | None) -> str:

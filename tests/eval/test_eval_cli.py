@@ -529,3 +529,15 @@ def test_llm_grader_resumes_with_the_kept_answers_and_then_deletes_them(
     assert "candidate errors: 1 of 20 graded = 5.0%" in out
     assert "infrastructure failures: 0 samples not graded" in out
     assert not kept.exists()
+
+
+def test_no_api_key_is_a_usage_error_before_anything_is_sent(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    label_samples(project / "samples.jsonl", 3)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert main(["eval", "classify_intent", "--samples", "samples.jsonl"]) == 2
+    assert capsys.readouterr().err == (
+        "routecheck: error: no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); "
+        "--dry-run needs none\n"
+    )
