@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -170,7 +170,7 @@ def grader_prompt(input_text: str, reference: str, candidate: str) -> str:
             f"<candidate>\n{candidate}\n</candidate>")
 
 
-def parse_verdict(blocks: list[Mapping[str, Any]]) -> bool | None:
+def parse_verdict(blocks: Sequence[Mapping[str, Any]]) -> bool | None:
     """True (pass), False (fail) or None (no readable verdict) from a grading reply's content blocks.
 
     The forced tool call is read first; a reply that answers in text instead counts when its text

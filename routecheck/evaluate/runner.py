@@ -68,7 +68,7 @@ class Progress:
 def make_result(plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> CallResult:
     """The record of one answered call: hashes and verdicts, no text."""
     if role == "grader":
-        verdict = parse_verdict(list(answer.blocks))
+        verdict = parse_verdict(answer.blocks)
         return CallResult(role, sample.sha256, plan.model(role), verdict is not None, answer.input_tokens,
                           answer.output_tokens, verdict=verdict, error=None if verdict is not None else "no verdict")
     key = answer_key(answer.text, plan.comparison)

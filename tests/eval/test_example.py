@@ -33,7 +33,7 @@ def answers(wrong: dict[str, str], *, styled: bool) -> Any:
 
     def answer(body: dict[str, Any]) -> str:
         row = by_text[last_user_text(body)]
-        label = wrong.get(row["id"], row["expected"])
+        label: str = wrong.get(row["id"], row["expected"])
         return label.capitalize() if styled and row["id"][-1] in "37" else label  # some answer "Shipping"
 
     return answer
