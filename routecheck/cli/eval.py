@@ -32,6 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", action="store_true", help="send through the Message Batches API (half price)")
     parser.add_argument("--poll-interval", type=float, default=15.0, metavar="SECONDS",
                         help="--batch: seconds between status polls (default: 15)")
+    parser.add_argument("--batch-wait", type=float, default=24 * 3600.0, metavar="SECONDS",
+                        help="--batch: stop waiting after this long; the next run collects the batch (default: 24 h)")
     parser.add_argument("--dry-run", action="store_true", help="print the calls and estimated cost; send nothing")
     parser.add_argument("--write", action="store_true", help="write the evidence file")
     parser.add_argument("--results", type=Path, metavar="FILE",
@@ -129,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             from routecheck.evaluate.batch import run_batch
 
             run_batch(runner, client, sleep=time.sleep, clock=time.monotonic, stream=sys.stderr,
-                      poll_interval=args.poll_interval)
+                      poll_interval=args.poll_interval, max_wait=args.batch_wait)
             runner.run(args.concurrency, Progress(0), send=False)
         else:
             runner.run(args.concurrency, Progress(len(todo)))

@@ -541,3 +541,26 @@ def test_no_api_key_is_a_usage_error_before_anything_is_sent(
         "routecheck: error: no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); "
         "--dry-run needs none\n"
     )
+
+
+def test_an_unfinished_batch_is_collected_by_the_next_run_not_submitted_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    label_samples(project / "samples.jsonl", 20)
+    argv = ["eval", "classify_intent", "--samples", "samples.jsonl", "--batch", "--poll-interval", "0"]
+    with FakeAnthropic(batch_polls=3, default_text="billing") as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+        assert main([*argv, "--batch-wait", "0"]) == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            "routecheck: error: batch msgbatch_fake0001 is still in_progress after 0 s; "
+            "run the same command again later to collect it"
+        )
+        assert main(argv) == 1  # 15 of 20 are not "billing"
+        assert "candidate errors: 15 of 20 graded = 75.0%" in capsys.readouterr().out
+        assert [(r.method, r.path) for r in server.requests()] == [
+            ("POST", "/v1/messages/batches"),
+            *[("GET", "/v1/messages/batches/msgbatch_fake0001")] * 4,  # 3 in_progress (1 per run, 2), then ended
+            ("GET", "/v1/messages/batches/msgbatch_fake0001"),  # the SDK's results() looks up results_url
+            ("GET", "/v1/messages/batches/msgbatch_fake0001/results"),
+        ]
