@@ -5,33 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from routecheck.cli import common, main
-
-FIXTURES = Path(__file__).parent / "fixtures"
-POLICIES = FIXTURES / "policies"
-REPO = Path(__file__).parent.parent
-#: The date the tests run "on": the shipped prices (2026-11-01) are fresh, nothing is stale by accident.
-TODAY = date(2026, 11, 24)
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one in-process `routecheck` run did."""
-
-    code: int
-    out: str
-    err: str
-
-
-WritePolicy = Callable[..., Path]
-RunCli = Callable[..., Run]
+from support import TODAY, Run, RunCli, WritePolicy
 
 
 @pytest.fixture

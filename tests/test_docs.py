@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from routecheck.docs import POLICY_SCHEMA, RULES_MD, generated, main
 from routecheck.rules import all_rules
+from support import REPO
 
 
 @pytest.mark.parametrize("name", [RULES_MD, POLICY_SCHEMA])

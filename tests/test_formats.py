@@ -10,11 +10,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import FIXTURES
 from routecheck import __version__
 from routecheck.finding import Finding, Note, Report, Severity
 from routecheck.formats import FORMATS, renderer
 from routecheck.rules import all_rules, get_rule
+from support import FIXTURES
 
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 

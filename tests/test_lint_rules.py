@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import POLICIES, TODAY, WritePolicy
 from routecheck.lint import lint_policy
 from routecheck.policy.loader import load_policy
+from support import POLICIES, TODAY, WritePolicy
 
 Hit = tuple[str, int, int, str]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import POLICIES, Run, RunCli, WritePolicy
 from routecheck.config import find_project
 from routecheck.errors import ConfigError
 from routecheck.policy.loader import load_policy
+from support import POLICIES, Run, RunCli, WritePolicy
 
 TIERS = """\
 version = 1

@@ -19,11 +19,11 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, TODAY
 from routecheck.cli import main
 from routecheck.errors import ConfigError
 from routecheck.lint import lint_policy
 from routecheck.policy.loader import load_policy
+from support import REPO, TODAY
 
 SHIPPED = (REPO / "policies" / "routing.toml").read_text(encoding="utf-8")
 LOCATED = re.compile(r"^[^:]+(:\d+:\d+)?: ")

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from conftest import POLICIES, Run, RunCli, WritePolicy
 from routecheck.errors import UsageError
 from routecheck.finding import Rule, Severity
 from routecheck.rules import all_rules, code_filter, get_rule, parse_selectors, render_page
+from support import POLICIES, Run, RunCli, WritePolicy
 
 RULES = all_rules()
 

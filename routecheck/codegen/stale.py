@@ -112,7 +112,7 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None) 
             raise UsageError("no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE")
         out = project.root / project.config.client
     policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
-    expected = render_client(policy, source=_policy_name(project, source))
+    expected = render_client(policy, source=_policy_name(source.path, out))
     try:
         actual: str | None = out.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -130,12 +130,13 @@ def stale_client_findings(project: Project, source: PolicyFile) -> list[Finding]
     return [state.finding()] if state.stale else []
 
 
-def _policy_name(project: Project, source: PolicyFile) -> str:
-    """The policy's path relative to the project root (never an absolute path of this machine)."""
+def _policy_name(policy: Path, client: Path) -> str:
+    """The policy's path relative to the client's folder: the same whatever folder `generate` runs in,
+    and never an absolute path of this machine."""
     try:
-        return source.path.resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return source.path.name
+        return Path(os.path.relpath(policy.resolve(), client.resolve().parent)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return policy.name
 
 
 def _header_sha(text: str, prefix: str) -> str | None:

@@ -76,7 +76,7 @@ class Attempt:
     purpose: Purpose
     started: float
     clock: float
-    span: Span
+    span: Span | None
     stamp: Stamp
 
 
@@ -111,6 +111,7 @@ class Core:
         route = self.routes.get(task)
         if route is not None:
             return route
+        task = str.__str__(task)  # a str subclass (a StrEnum member) is recorded as its plain text
         route = plan_unknown(self.policy, task, self.override)
         with self._lock:
             first = task not in self._warned
@@ -168,6 +169,8 @@ class Core:
     @staticmethod
     def params(route: Route, messages: Iterable[Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """The SDK parameters: the caller's, with the policy's model and the max_tokens cap."""
+        if "stream" in kwargs:
+            raise RoutingError(f"task {route.task!r}: stream= is not accepted; use router.stream(...)")
         if "model" in kwargs:
             raise ModelNotAllowed(
                 f"task {route.task!r}: model= is not accepted; "
@@ -182,7 +185,11 @@ class Core:
 
     # -- recording --------------------------------------------------------------------------------
 
-    def begin(self, route: Route, purpose: Purpose) -> Attempt:
+    def begin(self, route: Route, purpose: Purpose) -> Attempt | None:
+        """Start recording one API call; None when nothing would record it (no span, no ledger)."""
+        traced = self.telemetry.active
+        if not traced and self.ledger is None:
+            return None
         tier = route.tier
         attributes: dict[str, AttributeValue] = {
             "routecheck.task": route.task,
@@ -192,14 +199,16 @@ class Core:
         }
         if route.upgrade is not None:
             attributes["routecheck.upgrade"] = route.upgrade
-        span = self.telemetry.start(route.task, {**attributes, "gen_ai.request.model": tier.model})
+        span = self.telemetry.start(route.task, attributes, tier.model) if traced else None
         stamp = Stamp(span, attributes, tier.input_usd_per_mtok, tier.output_usd_per_mtok)
         return Attempt(route, purpose, time.time(), time.perf_counter(), span, stamp)
 
     def finish(
-        self, attempt: Attempt, message: Any, error: BaseException | None, validation: Validation | None = None
+        self, attempt: Attempt | None, message: Any, error: BaseException | None, validation: Validation | None = None
     ) -> None:
         """Record the call (ledger row, span attributes) and end its span. Never raises for a ledger failure."""
+        if attempt is None:
+            return
         latency_ms = (time.perf_counter() - attempt.clock) * 1000
         usage = getattr(message, "usage", None)
         input_tokens = int(getattr(usage, "input_tokens", 0) or 0)
@@ -221,7 +230,8 @@ class Core:
             error_type=None if error is None else type(error).__name__,
             purpose=attempt.purpose,
         )
-        end_span(attempt.span, record)
+        if attempt.span is not None:
+            end_span(attempt.span, record)
         if self.ledger is not None:
             try:
                 self.ledger.record(record)
@@ -230,21 +240,27 @@ class Core:
 
 
 class Activated:
-    """Makes an attempt's span current and its stamp visible to the SDK middleware, for one SDK call."""
+    """Makes an attempt's span current and its stamp visible to the SDK middleware, for one SDK call.
 
-    __slots__ = ("_attempt", "_tokens")
+    Only an attempt with a span needs this: without one there is nothing to stamp (see `Core.begin`).
+    """
 
-    def __init__(self, attempt: Attempt) -> None:
-        self._attempt = attempt
+    __slots__ = ("_span", "_stamp", "_tokens")
+
+    def __init__(self, attempt: Attempt | None) -> None:
+        self._span = None if attempt is None else attempt.span
+        self._stamp = None if attempt is None else attempt.stamp
 
     def __enter__(self) -> None:
-        context = trace.set_span_in_context(self._attempt.span)
-        self._tokens = (otel_context.attach(context), CURRENT_STAMP.set(self._attempt.stamp))
+        if self._span is not None:
+            context = otel_context.attach(trace.set_span_in_context(self._span))
+            self._tokens = (context, CURRENT_STAMP.set(self._stamp))
 
     def __exit__(self, *exc: object) -> None:
-        context_token, stamp_token = self._tokens
-        CURRENT_STAMP.reset(stamp_token)
-        otel_context.detach(context_token)
+        if self._span is not None:
+            context_token, stamp_token = self._tokens
+            CURRENT_STAMP.reset(stamp_token)
+            otel_context.detach(context_token)
 
 
 def _is_status_error(error: BaseException) -> bool:

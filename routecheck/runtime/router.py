@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from routecheck.runtime.routing import Route
 
 TaskT = TypeVar("TaskT", bound=str)
+log = logging.getLogger("routecheck.runtime")
 
 
 class RouterOptions(TypedDict, total=False):
@@ -82,11 +84,16 @@ class BaseRouter(Generic[TaskT]):
             import anthropic
 
             client = anthropic.Anthropic(**_client_options(tracer_provider))
-        self.client = client.with_middleware(RoutingMiddleware())
+        self.client = client
+        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
+        self._traced = client.with_middleware(RoutingMiddleware())
 
     @property
     def policy(self) -> RuntimePolicy:
         return self._core.policy
+
+    def _sdk(self, attempt: Attempt | None) -> anthropic.Anthropic:
+        return self._traced if attempt is not None and attempt.span is not None else self.client
 
     def tier_of(self, task: TaskT) -> str:
         """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
@@ -130,7 +137,7 @@ class BaseRouter(Generic[TaskT]):
         while True:
             params = self._core.params(route, messages, kwargs)
             attempt = self._core.begin(route, "live")
-            manager = self.client.messages.stream(**params)
+            manager = self._sdk(attempt).messages.stream(**params)
             try:
                 with Activated(attempt):
                     stream = manager.__enter__()
@@ -150,17 +157,21 @@ class BaseRouter(Generic[TaskT]):
             raise
         finally:
             manager.__exit__(*sys.exc_info())
-            self._core.finish(attempt, _snapshot(stream), error)
+            self._core.finish(attempt, None if attempt is None else _snapshot(stream), error)
 
     def _sized(self, route: Route, messages: list[MessageParam], kwargs: Mapping[str, Any]) -> Route:
         rule = self._core.size_rule(route)
         if rule is None:
             return route
+        counted = None
         if rule.count == "exact":
-            counted = self.client.messages.count_tokens(
-                model=route.tier.model, messages=messages, **_count_options(kwargs)
-            ).input_tokens
-        else:
+            try:
+                counted = self.client.messages.count_tokens(
+                    model=route.tier.model, messages=messages, **_count_options(kwargs)
+                ).input_tokens
+            except Exception as exc:  # a failed count must not fail the call: fall back to the estimate
+                _count_failed(route, exc)
+        if counted is None:
             counted = estimate_input_tokens(messages, kwargs.get("system"))
         return self._core.sized(route, rule, counted)
 
@@ -174,10 +185,10 @@ class BaseRouter(Generic[TaskT]):
     ) -> tuple[Message, Route, Validation | None]:
         while True:
             params = self._core.params(route, messages, kwargs)
-            attempt: Attempt = self._core.begin(route, purpose)
+            attempt = self._core.begin(route, purpose)
             try:
                 with Activated(attempt):
-                    message: Message = self.client.messages.create(**params)
+                    message: Message = self._sdk(attempt).messages.create(**params)
             except Exception as exc:
                 self._core.finish(attempt, None, exc)
                 retry = self._core.overload_retry(route, exc) if purpose == "live" else None
@@ -215,11 +226,16 @@ class BaseAsyncRouter(Generic[TaskT]):
             import anthropic
 
             client = anthropic.AsyncAnthropic(**_client_options(tracer_provider))
-        self.client = client.with_middleware(RoutingMiddleware())
+        self.client = client
+        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
+        self._traced = client.with_middleware(RoutingMiddleware())
 
     @property
     def policy(self) -> RuntimePolicy:
         return self._core.policy
+
+    def _sdk(self, attempt: Attempt | None) -> anthropic.AsyncAnthropic:
+        return self._traced if attempt is not None and attempt.span is not None else self.client
 
     def tier_of(self, task: TaskT) -> str:
         """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
@@ -262,7 +278,7 @@ class BaseAsyncRouter(Generic[TaskT]):
         while True:
             params = self._core.params(route, messages, kwargs)
             attempt = self._core.begin(route, "live")
-            manager = self.client.messages.stream(**params)
+            manager = self._sdk(attempt).messages.stream(**params)
             try:
                 with Activated(attempt):
                     stream = await manager.__aenter__()
@@ -282,19 +298,23 @@ class BaseAsyncRouter(Generic[TaskT]):
             raise
         finally:
             await manager.__aexit__(*sys.exc_info())
-            self._core.finish(attempt, _snapshot(stream), error)
+            self._core.finish(attempt, None if attempt is None else _snapshot(stream), error)
 
     async def _sized(self, route: Route, messages: list[MessageParam], kwargs: Mapping[str, Any]) -> Route:
         rule = self._core.size_rule(route)
         if rule is None:
             return route
+        counted = None
         if rule.count == "exact":
-            counted = (
-                await self.client.messages.count_tokens(
-                    model=route.tier.model, messages=messages, **_count_options(kwargs)
-                )
-            ).input_tokens
-        else:
+            try:
+                counted = (
+                    await self.client.messages.count_tokens(
+                        model=route.tier.model, messages=messages, **_count_options(kwargs)
+                    )
+                ).input_tokens
+            except Exception as exc:  # a failed count must not fail the call: fall back to the estimate
+                _count_failed(route, exc)
+        if counted is None:
             counted = estimate_input_tokens(messages, kwargs.get("system"))
         return self._core.sized(route, rule, counted)
 
@@ -308,10 +328,10 @@ class BaseAsyncRouter(Generic[TaskT]):
     ) -> tuple[Message, Route, Validation | None]:
         while True:
             params = self._core.params(route, messages, kwargs)
-            attempt: Attempt = self._core.begin(route, purpose)
+            attempt = self._core.begin(route, purpose)
             try:
                 with Activated(attempt):
-                    message: Message = await self.client.messages.create(**params)
+                    message: Message = await self._sdk(attempt).messages.create(**params)
             except Exception as exc:
                 self._core.finish(attempt, None, exc)
                 retry = self._core.overload_retry(route, exc) if purpose == "live" else None
@@ -340,6 +360,13 @@ _COUNTED = ("system", "tools", "tool_choice", "thinking")
 def _count_options(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """The create() parameters the token-counting endpoint also takes."""
     return {key: kwargs[key] for key in _COUNTED if key in kwargs}
+
+
+def _count_failed(route: Route, error: Exception) -> None:
+    log.warning(
+        "task %r: token counting failed (%s); using the local estimate for input_tokens_over",
+        route.task, type(error).__name__,
+    )
 
 
 def _snapshot(stream: Any) -> Any:

@@ -37,13 +37,15 @@ if TYPE_CHECKING:
     from routecheck.runtime.ledger import CallRecord
 
 INSTRUMENTATION_SCOPE = "routecheck"
+#: The anthropic SDK's instrumentation scope (platform clients append ".<platform>").
+SDK_SCOPE = "com.anthropic.sdk.python"
 
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What the middleware writes on the SDK span of the API call running in this context."""
 
-    parent: Span
+    parent: Span | None
     attributes: dict[str, AttributeValue]
     input_usd_per_mtok: float
     output_usd_per_mtok: float
@@ -54,13 +56,26 @@ CURRENT_STAMP: contextvars.ContextVar[Stamp | None] = contextvars.ContextVar("ro
 
 
 class Telemetry:
-    """Starts routecheck's span for each routed API call and writes the call record onto it."""
+    """Starts routecheck's span for each routed API call and writes the call record onto it.
+
+    Without an explicit tracer provider the global one is used, looked up per call so that a provider
+    set after the Router was built still counts; while there is none (OpenTelemetry's proxy), no span
+    is started at all, which keeps an untraced call cheap.
+    """
 
     def __init__(self, tracer_provider: TracerProvider | None = None) -> None:
+        self._explicit = tracer_provider is not None
         self._tracer = trace.get_tracer(INSTRUMENTATION_SCOPE, __version__, tracer_provider=tracer_provider)
 
-    def start(self, task: str, attributes: dict[str, AttributeValue]) -> Span:
-        return self._tracer.start_span(f"routecheck {task}", kind=SpanKind.INTERNAL, attributes=attributes)
+    @property
+    def active(self) -> bool:
+        """Whether a span started now would go anywhere (an explicit or a configured global provider)."""
+        return self._explicit or not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+
+    def start(self, task: str, attributes: dict[str, AttributeValue], model: str) -> Span:
+        return self._tracer.start_span(
+            f"routecheck {task}", kind=SpanKind.INTERNAL, attributes={**attributes, "gen_ai.request.model": model}
+        )
 
 
 def record_attributes(record: CallRecord) -> dict[str, AttributeValue]:
@@ -80,6 +95,7 @@ def record_attributes(record: CallRecord) -> dict[str, AttributeValue]:
 
 
 def end_span(span: Span, record: CallRecord) -> None:
+    """Write the call record onto the span and end it."""
     if span.is_recording():
         span.set_attributes(record_attributes(record))
         span.set_status(Status(StatusCode.OK if record.status == "ok" else StatusCode.ERROR))
@@ -91,10 +107,19 @@ def _stamp_request(stamp: Stamp | None) -> Span | None:
     if stamp is None:
         return None
     span = trace.get_current_span()
-    if span is stamp.parent or not span.is_recording():
+    if span is stamp.parent or not span.is_recording() or not _is_sdk_span(span):
         return None
     span.set_attributes(stamp.attributes)
     return span
+
+
+def _is_sdk_span(span: Span) -> bool:
+    """Whether `span` is the anthropic SDK's call span (and not, say, the application's request span).
+
+    Read from the span's instrumentation scope, which OpenTelemetry SDK spans expose.
+    """
+    scope = getattr(span, "instrumentation_scope", None)
+    return str(getattr(scope, "name", "")).startswith(SDK_SCOPE)
 
 
 def _set_cost(span: Span, stamp: Stamp, message: object) -> None:

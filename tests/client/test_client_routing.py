@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
+from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,6 +20,7 @@ from routecheck.runtime import (
     ModelNotAllowed,
     OverrideError,
     Router,
+    RoutingError,
     RuntimePolicy,
     UnregisteredTaskType,
     ValidationFailed,
@@ -65,7 +67,9 @@ def test_each_task_runs_on_its_tier_model_with_the_max_tokens_cap(router: Any, s
     router.create("draft", messages=[{"role": "user", "content": "hi"}], max_tokens=100_000)
     router.create("draft", messages=[{"role": "user", "content": "hi"}], max_tokens=20)
     router.create("refund", messages=[{"role": "user", "content": "hi"}])
-    assert sent(server) == [(MESSAGES, HAIKU, 100), (MESSAGES, SONNET, 512), (MESSAGES, SONNET, 20), (MESSAGES, OPUS, 1024)]
+    assert sent(server) == [
+        (MESSAGES, HAIKU, 100), (MESSAGES, SONNET, 512), (MESSAGES, SONNET, 20), (MESSAGES, OPUS, 1024),
+    ]
 
 
 def test_call_sends_the_prompt_and_system(router: Any, server: FakeAnthropic) -> None:
@@ -213,6 +217,7 @@ def test_override_rolls_a_task_back_to_another_tier(
 ) -> None:
     env = {"ROUTECHECK_OVERRIDE": "classify=sonnet", "ROUTECHECK_LEDGER": str(ledger_path)}
     router = routes.Router(server.client(), environ=env)
+    assert [router.tier_of(task) for task in ("classify", "summarize")] == ["sonnet", "haiku"]
     router.call("classify", "hello")
     router.call("summarize", "hello")
     assert sent(server) == [(MESSAGES, SONNET, 16), (MESSAGES, HAIKU, 100)]
@@ -257,7 +262,9 @@ def test_the_override_is_logged_once_per_process(
         ("*=opus,*=haiku", "ROUTECHECK_OVERRIDE: '*' is overridden twice"),
     ],
 )
-def test_a_malformed_override_fails_loudly(routes: ModuleType, server: FakeAnthropic, override: str, message: str) -> None:
+def test_a_malformed_override_fails_loudly(
+    routes: ModuleType, server: FakeAnthropic, override: str, message: str
+) -> None:
     with pytest.raises(OverrideError) as caught:
         routes.Router(server.client(), environ={"ROUTECHECK_OVERRIDE": override})
     assert str(caught.value) == message
@@ -289,3 +296,35 @@ def test_create_on_tier_rejects_unknown_tasks_and_tiers(router: Any) -> None:
         router.create_on_tier("nope", "haiku", messages=[{"role": "user", "content": "x"}])
     with pytest.raises(Exception, match=r"^'gpt' is not a tier \(tiers: haiku, sonnet, opus\)$"):
         router.create_on_tier("classify", "gpt", messages=[{"role": "user", "content": "x"}])
+
+
+def test_a_failed_token_count_falls_back_to_the_estimate(
+    routes: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    with FakeAnthropic(known_models=[SONNET]) as server:  # haiku's count_tokens answers 404
+        router = routes.Router(server.client(), environ={})
+        with caplog.at_level(logging.WARNING, logger="routecheck.runtime"):
+            assert router.call("count_exact", "x" * 204) == "ok"  # estimated 51 tokens: over 50
+        assert [(r.path, r.model, r.status) for r in server.requests()] == [
+            ("/v1/messages/count_tokens", HAIKU, 404), (MESSAGES, SONNET, 200),
+        ]
+    assert [r.getMessage() for r in caplog.records] == [
+        "task 'count_exact': token counting failed (NotFoundError); using the local estimate for input_tokens_over"
+    ]
+
+
+def test_stream_is_refused_in_create(router: Any, server: FakeAnthropic) -> None:
+    with pytest.raises(RoutingError) as caught:
+        router.create("summarize", messages=[{"role": "user", "content": "x"}], stream=True)
+    assert str(caught.value) == "task 'summarize': stream= is not accepted; use router.stream(...)"
+    assert server.requests() == []
+
+
+class Named(StrEnum):
+    SUMMARIZE = "summarize"
+
+
+def test_a_str_enum_member_routes_like_its_value(router: Any, server: FakeAnthropic, ledger_path: Path) -> None:
+    assert router.call(Named.SUMMARIZE, "hello") == "ok"
+    assert sent(server) == [(MESSAGES, HAIKU, 100)]
+    assert [(type(row[0]), row[0]) for row in rows(ledger_path)] == [(str, "summarize")]
