@@ -305,8 +305,8 @@ def test_evidence_is_relative_to_the_policy_file(write_policy: WritePolicy) -> N
             "evidence/t.toml:9:1: samples_sha256: '9F86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c1'... "
             "is not a SHA-256 digest (expected 64 lowercase hex digits)"]),
         ("errors = 6", "errors = 6\nseed = 1", ["evidence/t.toml:7:1: seed: unknown key 'seed' (expected one of: "
-         "candidate_model, created, error_rate, error_rate_upper_95, errors, grader, reference_model, samples, "
-         "samples_sha256, task)"]),
+         "candidate_model, created, error_rate, error_rate_upper_95, errors, grader, infrastructure_failures, "
+         "reference_model, samples, samples_sha256, task)"]),
         ("errors = 6", "errors = 160", ["evidence/t.toml:6:1: errors: errors (160) exceed samples (150)"]),
         ("error_rate = 0.04", "error_rate = 0.05",
          ["evidence/t.toml:7:1: error_rate: 0.05 does not match errors / samples = 0.0400"]),

@@ -22,6 +22,9 @@ class Evidence(_Strict):
     errors: int = Field(ge=0)
     error_rate: float = Field(ge=0, le=1, allow_inf_nan=False)
     error_rate_upper_95: float = Field(ge=0, le=1, allow_inf_nan=False, description="Wilson score upper bound.")
+    infrastructure_failures: int = Field(
+        default=0, ge=0, description="Samples left ungraded because a call still failed after retries."
+    )
     samples_sha256: Sha256
     created: datetime
 

@@ -1,0 +1,72 @@
+"""routecheck report: what the ledger says about live calls, and when to revert a downgrade."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from routecheck.cli.common import add_policy_option
+
+HELP = "monitor live calls from the ledger: tier mix, cost vs estimate, upgrades, validation, latency, revert advice"
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([mhdw])$")
+_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_policy_option(parser)
+    parser.add_argument("--ledger", type=Path, metavar="FILE", help="the SQLite ledger (default: $ROUTECHECK_LEDGER)")
+    parser.add_argument("--since", default="7d", metavar="AGE", help="the period: 90m, 24h, 7d, 2w (default: 7d)")
+    parser.add_argument("--until", metavar="TIME",
+                        help="end of the period, ISO 8601 (default: now), e.g. 2026-11-24T00:00:00Z")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                        help="output format (default: text)")
+
+
+def parse_duration(text: str) -> float:
+    """'7d' -> seconds; UsageError otherwise."""
+    from routecheck.errors import UsageError
+
+    match = _DURATION.match(text.strip())
+    if not match or float(match[1]) <= 0:
+        raise UsageError(f"--since {text}: expected a positive age like 90m, 24h, 7d or 2w")
+    return float(match[1]) * _SECONDS[match[2]]
+
+
+def parse_until(text: str | None) -> float:
+    import time
+    from datetime import UTC, datetime
+
+    from routecheck.errors import UsageError
+
+    if text is None:
+        return time.time()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--until {text}: expected an ISO 8601 time like 2026-11-24T00:00:00Z") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    from routecheck.cli.common import load_project
+    from routecheck.errors import UsageError
+    from routecheck.paths import display_path
+    from routecheck.report.figures import build_report
+    from routecheck.report.ledger_reader import read_ledger
+    from routecheck.report.render import RENDERERS
+
+    ledger = args.ledger or (Path(os.environ["ROUTECHECK_LEDGER"]) if os.environ.get("ROUTECHECK_LEDGER") else None)
+    if ledger is None:
+        raise UsageError("no ledger: pass --ledger FILE or set ROUTECHECK_LEDGER")
+    until = parse_until(args.until)
+    since = until - parse_duration(args.since)
+    _, source = load_project(args)
+    rows = read_ledger(ledger, since=since, until=until)
+    report = build_report(rows, source, ledger=display_path(ledger), since=since, until=until)
+    sys.stdout.write(RENDERERS[args.format](report))
+    return 1 if any(t.advice is not None and t.advice.revert for t in report.tasks) else 0

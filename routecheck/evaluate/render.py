@@ -1,0 +1,95 @@
+"""The terminal output of `routecheck eval`: formats the figures, decides nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from routecheck.evaluate.graders import answer_key, differences, expected_key
+from routecheck.evaluate.plan import Estimate, EvalPlan
+from routecheck.evaluate.tally import Disagreement, GateVerdict, Saving, Tally
+
+
+def money(value: Decimal) -> str:
+    """USD with cents (half up, as invoices round), or four decimals under a dollar (eval runs are cheap)."""
+    places = Decimal("0.01") if abs(value) >= 1 else Decimal("0.0001")
+    return f"${value.quantize(places, rounding=ROUND_HALF_UP):,}"
+
+
+def pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def clip(text: str, width: int = 80) -> str:
+    """One line, quoted: answers are shown, never written."""
+    shown = json.dumps(text, ensure_ascii=False)
+    return shown if len(shown) <= width else shown[: width - 4] + '…"'
+
+
+def header(plan: EvalPlan) -> str:
+    c, r = plan.candidate, plan.reference
+    return (f"eval {plan.task_name}: candidate {c} ({plan.model('candidate')}) against reference {r} "
+            f"({plan.model('reference')}), grader {plan.grader_label}\n"
+            f"samples: {len(plan.samples.samples)} from {plan.samples.display}\n")
+
+
+def dry_run(plan: EvalPlan, est: Estimate) -> str:
+    lines = [header(plan), "dry run: nothing is sent\n"]
+    if est.already_done:
+        lines.append(f"already done: {est.already_done} calls recorded by an earlier run (not sent again)\n")
+    for role in est.roles:
+        up_to = "up to " if role.role == "grader" else ""
+        lines.append(f"  {role.role:<9} {role.tier} ({role.model}): {up_to}{role.calls} calls, "
+                     f"~{role.input_tokens:,} input + {role.output_tokens:,} output tokens, {money(role.usd)}\n")
+    mode = " with the Message Batches discount" if plan.batch else ""
+    lines.append(f"calls: {est.calls}, estimated cost {money(est.usd)} at the policy's prices{mode}\n")
+    lines.append(f"(input estimated at 4 characters a token; output at {est.output_basis})\n")
+    return "".join(lines)
+
+
+def _disagreement(plan: EvalPlan, d: Disagreement) -> str:
+    truth_word = "expected" if plan.grader.kind == "expected" else "reference"
+    truth = clip(d.truth) if d.truth is not None else "(not kept: answered by an earlier run)"
+    line = f"  {d.sample.label(plan.samples.display)}: {truth_word} {truth}, "
+    if d.candidate is None:
+        return line + "candidate (not kept: answered by an earlier run)\n"
+    line += f"candidate {clip(d.candidate)}"
+    if plan.comparison == "json" and d.truth is not None:
+        truth_key = (expected_key(d.sample.expected, "json") if plan.grader.kind == "expected"
+                     else answer_key(d.truth, "json"))
+        if truth_key is not None:
+            line += f" ({differences(d.candidate, truth_key, 'json')})"
+    return line + "\n"
+
+
+def outcome(
+    plan: EvalPlan, result: Tally, gate: GateVerdict, saving: Saving | None, *, show: int,
+    notes: Sequence[str] = (),
+) -> str:
+    out = [header(plan)]
+    shown = result.disagreements[:show]
+    if shown:
+        out.append(f"disagreements (first {len(shown)} of {len(result.disagreements)}):\n")
+        out.extend(_disagreement(plan, d) for d in shown)
+    e = result.errors
+    out.append(f"candidate errors: {e.successes} of {e.trials} graded = {pct(e.rate)} "
+               f"(Wilson 95% interval {pct(e.low)} to {pct(e.high)})\n")
+    if result.reference_errors is not None:
+        r = result.reference_errors
+        out.append(f"reference errors: {r.successes} of {r.trials} = {pct(r.rate)} (against expected)\n")
+    n = len(result.ungraded)
+    out.append(f"infrastructure failures: {n} sample{'s' * (n != 1)} not graded (not counted as errors)\n")
+    out.extend(f"  {u.sample.label(plan.samples.display)}: {u.reason}\n" for u in result.ungraded[:show])
+    out.append(f"calls: {result.calls} answered (this run and earlier ones), {money(result.cost_usd)} "
+               "at the policy's prices\n")
+    out.append(f"gate: {'PASS' if gate.passed else 'FAIL'}: {gate.reason}\n")
+    if saving is not None:
+        task = plan.task
+        out.append(f"saving: {plan.candidate} instead of {plan.reference}: {money(saving.candidate_usd)} instead of "
+                   f"{money(saving.reference_usd)} a month, {money(saving.monthly)} saved "
+                   f"({task.calls_per_day:,} calls a day, the policy's volume)\n")
+    else:
+        out.append("saving: unknown (the task has no calls_per_day/input_tokens/output_tokens in the policy)\n")
+    out.extend(f"{note}\n" for note in notes)
+    return "".join(out)

@@ -1,0 +1,177 @@
+"""Sending the calls: bounded concurrency, every finished call recorded before the next is looked at.
+
+The calls themselves are injected (`Ask`, `Judge`), so this module knows nothing of HTTP: the CLI
+passes functions that go through `routecheck.runtime.Router.create_on_tier` (the same path as the
+generated client) and the SDK. Rate limits (429) and overload (529) are retried by the SDK itself;
+a call that still fails is an infrastructure failure: recorded, not graded, and sent again next run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from routecheck.evaluate.graders import answer_key, expected_key, key_hash, parse_verdict
+from routecheck.evaluate.journal import CallResult, Journal, PendingAnswers, Role
+from routecheck.evaluate.plan import EvalPlan
+from routecheck.evaluate.samples import Sample
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a call returned: its text, its token counts and (for the grader) its content blocks."""
+
+    text: str
+    input_tokens: int
+    output_tokens: int
+    blocks: tuple[Mapping[str, Any], ...] = ()
+
+
+Ask = Callable[[Role, Sample], Answer]
+"""Run a sample on the candidate or reference tier."""
+Judge = Callable[[Sample, str, str], Answer]
+"""Ask the grader model about (sample, reference answer, candidate answer)."""
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; plain lines (every 10%) otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, *, tty: bool | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.total = total
+        self.done = 0
+        self._last_tenth = -1
+
+    def grow(self, extra: int) -> None:
+        self.total += extra
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.tty:
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} calls")
+            if self.done >= self.total:
+                self.stream.write("\n")
+        else:
+            tenth = 10 * self.done // max(self.total, 1)
+            if tenth != self._last_tenth or self.done >= self.total:
+                self._last_tenth = tenth
+                self.stream.write(f"eval: {self.done}/{self.total} calls done\n")
+        self.stream.flush()
+
+
+def make_result(plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> CallResult:
+    """The record of one answered call: hashes and verdicts, no text."""
+    if role == "grader":
+        verdict = parse_verdict(answer.blocks)
+        return CallResult(role, sample.sha256, plan.model(role), verdict is not None, answer.input_tokens,
+                          answer.output_tokens, verdict=verdict, error=None if verdict is not None else "no verdict")
+    key = answer_key(answer.text, plan.comparison)
+    correct = None
+    if plan.grader.kind == "expected" and sample.has_expected:
+        correct = key is not None and key == expected_key(sample.expected, plan.comparison)
+    return CallResult(role, sample.sha256, plan.model(role), True, answer.input_tokens, answer.output_tokens,
+                      answer=key_hash(key), correct=correct, batched=batch)
+
+
+def failed_result(plan: EvalPlan, role: Role, sample: Sample, error: BaseException) -> CallResult:
+    return CallResult(role, sample.sha256, plan.model(role), False, error=type(error).__name__)
+
+
+class Runner:
+    """Sends what the journal does not hold yet; keeps answers in memory for the terminal report."""
+
+    def __init__(
+        self,
+        plan: EvalPlan,
+        journal: Journal,
+        *,
+        ask: Ask,
+        judge: Judge | None,
+        failures: tuple[type[BaseException], ...],
+        pending: PendingAnswers | None = None,
+    ) -> None:
+        self.plan = plan
+        self.journal = journal
+        self.ask = ask
+        self.judge = judge
+        self.failures = failures
+        self.pending = pending
+        #: Answers of this run, by (role, sample hash): shown as disagreements, never written.
+        self.texts: dict[tuple[str, str], str] = dict(pending.texts) if pending is not None else {}
+        self._judging: set[str] = set()
+
+    def todo(self) -> list[tuple[Role, Sample]]:
+        """The candidate and reference calls still to send, in file order."""
+        return [(role, s) for s in self.plan.samples.samples for role in ("reference", "candidate")
+                if not self.journal.done(role, s.sha256)]
+
+    def run(self, concurrency: int, progress: Progress, *, send: bool = True) -> None:
+        """Send every outstanding call (`send=False`: only llm verdicts), `concurrency` at a time."""
+        with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="routecheck-eval") as pool:
+            futures: dict[Future[Answer], tuple[Role, Sample]] = {}
+            for role, sample in self.todo() if send else ():
+                futures[pool.submit(self.ask, role, sample)] = (role, sample)
+            for sample in self.plan.samples.samples:
+                self._maybe_judge(pool, futures, sample, progress)
+            try:
+                while futures:
+                    finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        role, sample = futures.pop(future)
+                        self._finish(role, sample, future)
+                        progress.advance()
+                        self._maybe_judge(pool, futures, sample, progress)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+    def record_answer(self, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> None:
+        """Keep (llm: on disk until graded) and record one answer; used by the batch path too."""
+        if role != "grader":
+            self.texts[(role, sample.sha256)] = answer.text
+            if self.pending is not None:
+                self.pending.keep(role, sample.sha256, answer.text)
+        self.journal.record(make_result(self.plan, role, sample, answer, batch=batch))
+
+    def _finish(self, role: Role, sample: Sample, future: Future[Answer]) -> None:
+        try:
+            answer = future.result()
+        except self.failures as exc:
+            self.journal.record(failed_result(self.plan, role, sample, exc))
+            return
+        self.record_answer(role, sample, answer)
+
+    def needs_judging(self, sample: Sample) -> bool:
+        if self.plan.grader.kind != "llm" or self.journal.done("grader", sample.sha256):
+            return False
+        reference = self.journal.get("reference", sample.sha256)
+        candidate = self.journal.get("candidate", sample.sha256)
+        if reference is None or candidate is None or not (reference.ok and candidate.ok):
+            return False
+        return candidate.answer != reference.answer  # identical answers pass without a grader call
+
+    def _maybe_judge(
+        self,
+        pool: ThreadPoolExecutor,
+        futures: dict[Future[Answer], tuple[Role, Sample]],
+        sample: Sample,
+        progress: Progress,
+    ) -> None:
+        if self.judge is None or not self.needs_judging(sample):
+            return
+        if sample.sha256 in self._judging:
+            return
+        reference = self.texts.get(("reference", sample.sha256))
+        candidate = self.texts.get(("candidate", sample.sha256))
+        if reference is None or candidate is None:
+            return  # answered by a run whose answers were not kept: reported as ungraded
+        futures[pool.submit(self.judge, sample, reference, candidate)] = ("grader", sample)
+        self._judging.add(sample.sha256)
+        progress.grow(1)

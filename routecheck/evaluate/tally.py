@@ -1,0 +1,150 @@
+"""From recorded calls to the figures a run reports: errors, the interval, the gate, the saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from routecheck.cost.model import monthly_cost, usd
+from routecheck.evaluate.journal import Journal, Role
+from routecheck.evaluate.plan import EvalPlan
+from routecheck.evaluate.samples import Sample, canonical_json
+from routecheck.evaluate.stats import Interval, wilson
+from routecheck.policy.model import Gate
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A sample the candidate got wrong (texts only when this process saw them; never written)."""
+
+    sample: Sample
+    truth: str | None
+    candidate: str | None
+
+
+@dataclass(frozen=True)
+class Ungraded:
+    sample: Sample
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The graded outcome of a run."""
+
+    samples: int
+    errors: Interval
+    disagreements: tuple[Disagreement, ...]
+    ungraded: tuple[Ungraded, ...]
+    reference_errors: Interval | None
+    calls: int
+    cost_usd: Decimal
+
+    @property
+    def graded(self) -> int:
+        return self.errors.trials
+
+
+def tally(plan: EvalPlan, journal: Journal, texts: dict[tuple[str, str], str]) -> Tally:
+    """Grade every sample from what the journal recorded; calls that failed make a sample ungraded."""
+    errors: list[Disagreement] = []
+    ungraded: list[Ungraded] = []
+    graded = 0
+    for sample in plan.samples.samples:
+        outcome = _grade(plan, journal, texts, sample)
+        if isinstance(outcome, str):
+            ungraded.append(Ungraded(sample, outcome))
+            continue
+        graded += 1
+        if outcome:
+            expected = plan.grader.kind == "expected"
+            truth = _shown_expected(sample) if expected else texts.get(("reference", sample.sha256))
+            errors.append(Disagreement(sample, truth, texts.get(("candidate", sample.sha256))))
+    reference_errors = None
+    if plan.grader.kind == "expected":  # how often the reference misses the labels: a check on the labels
+        answered = [r for s in plan.samples.samples if (r := journal.get("reference", s.sha256)) and r.ok]
+        reference_errors = wilson(sum(r.correct is False for r in answered), len(answered))
+    ours = {s.sha256 for s in plan.samples.samples}
+    calls = [r for r in journal.results.values() if r.ok and r.sample in ours]
+    cost = sum((_cost(plan, r.role, r.input_tokens, r.output_tokens, r.batched) for r in calls), Decimal(0))
+    return Tally(len(plan.samples.samples), wilson(len(errors), graded), tuple(errors), tuple(ungraded),
+                 reference_errors, len(calls), cost)
+
+
+def _grade(plan: EvalPlan, journal: Journal, texts: dict[tuple[str, str], str], sample: Sample) -> bool | str:
+    """True: the candidate is wrong; False: right; a string: why the sample could not be graded."""
+    h = sample.sha256
+    candidate, reference = journal.get("candidate", h), journal.get("reference", h)
+    if candidate is None or not candidate.ok:
+        return _why("candidate", candidate.error if candidate else None)
+    if plan.grader.kind == "expected":
+        return candidate.correct is not True
+    if reference is None or not reference.ok:
+        return _why("reference", reference.error if reference else None)
+    if plan.grader.kind == "agreement":
+        return candidate.answer is None or candidate.answer != reference.answer
+    if candidate.answer is not None and candidate.answer == reference.answer:
+        return False  # llm: identical answers pass without a grader call
+    verdict = journal.get("grader", h)
+    if verdict is not None and verdict.ok:
+        return verdict.verdict is False
+    if verdict is not None:
+        return _why("grader", verdict.error)
+    if ("candidate", h) in texts and ("reference", h) in texts:
+        return "grader call not made"
+    return "answers of an earlier run were not kept: rerun with --fresh"
+
+
+def _why(role: Role, error: str | None) -> str:
+    if error == "no verdict":
+        return "the grader gave no readable verdict"
+    return f"{role} call failed ({error})" if error else f"{role} call not made"
+
+
+def _shown_expected(sample: Sample) -> str:
+    return sample.expected if isinstance(sample.expected, str) else canonical_json(sample.expected)
+
+
+def _cost(plan: EvalPlan, role: Role, tokens_in: int, tokens_out: int, batch: bool) -> Decimal:
+    """A call at the policy's prices; a batch call at the tier's batch_discount (0.5 if unset)."""
+    tier = plan.tier(role)
+    cost = (tokens_in * usd(tier.input_usd_per_mtok) + tokens_out * usd(tier.output_usd_per_mtok)) / Decimal(1_000_000)
+    if batch:
+        cost *= usd(tier.batch_discount) if tier.batch_discount is not None else Decimal("0.5")
+    return cost
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    passed: bool
+    reason: str
+
+
+def gate_verdict(result: Tally, gate: Gate) -> GateVerdict:
+    """The same test RC108 applies to the evidence: enough graded samples, error rate within the gate."""
+    rate = result.errors.rate
+    if result.graded < gate.min_samples:
+        return GateVerdict(False, f"{result.graded} graded samples, the gate needs at least {gate.min_samples}")
+    if rate > gate.max_error_rate:
+        return GateVerdict(False, f"error rate {rate:.1%} is above the gate's max_error_rate {gate.max_error_rate:.1%}")
+    return GateVerdict(True, f"error rate {rate:.1%} is within max_error_rate {gate.max_error_rate:.1%} "
+                             f"on {result.graded} samples (min_samples {gate.min_samples})")
+
+
+@dataclass(frozen=True)
+class Saving:
+    candidate_usd: Decimal
+    reference_usd: Decimal
+
+    @property
+    def monthly(self) -> Decimal:
+        return self.reference_usd - self.candidate_usd
+
+
+def projected_saving(plan: EvalPlan) -> Saving | None:
+    """Monthly cost of the task on the candidate tier against the reference tier (None: no volume)."""
+    candidate = monthly_cost(plan.task, plan.tier("candidate"))
+    reference = monthly_cost(plan.task, plan.tier("reference"))
+    if candidate is None or reference is None:
+        return None
+    return Saving(candidate, reference)

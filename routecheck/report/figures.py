@@ -1,0 +1,139 @@
+"""Per-task figures of a ledger window, and the revert advice. Data only; `render` formats it.
+
+The revert test: the live validation failure rate of the calls the evidence's candidate model
+answered on the task's policy tier is *clearly above* the evidence's error rate when the Wilson 95%
+lower bound of the live rate exceeds the Wilson 95% upper bound the evidence file records
+(`error_rate_upper_95`). Both measurements are uncertain; advising a revert only when the two
+intervals do not overlap keeps a handful of unlucky calls from paging anyone, and needs nothing but
+figures both sides already have. It is conservative (roughly a test at well under 5% one-sided).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from routecheck.cost.model import DAYS_PER_MONTH, monthly_cost
+from routecheck.evaluate.stats import Interval, wilson
+from routecheck.policy.loader import PolicyFile
+from routecheck.runtime.ledger import CallRecord
+
+OVERRIDE_ENV = "ROUTECHECK_OVERRIDE"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """REVERT (or keep) for a task that runs on evidence."""
+
+    revert: bool
+    live: Interval
+    evidence_rate: float
+    evidence_upper: float
+    evidence_path: str
+    to_tier: str | None = None
+    override: str | None = None
+    policy_change: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskFigures:
+    task: str
+    policy_tier: str | None
+    calls: int
+    errors: int
+    tiers: tuple[tuple[str, int], ...]
+    cost_usd: Decimal
+    estimated_usd: Decimal | None
+    upgrades: tuple[tuple[str, int], ...]
+    validation: Interval | None
+    p50_ms: float | None
+    p95_ms: float | None
+    advice: Advice | None
+
+    @property
+    def upgraded(self) -> int:
+        return sum(n for _, n in self.upgrades)
+
+    @property
+    def upgrade_rate(self) -> float:
+        return self.upgraded / self.calls if self.calls else 0.0
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    ledger: str
+    since: float
+    until: float
+    tasks: tuple[TaskFigures, ...]
+    eval_calls: int
+
+    @property
+    def days(self) -> Decimal:
+        return Decimal(repr(self.until - self.since)) / 86400
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile (the value below which p% of the values lie); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def build_report(rows: Sequence[CallRecord], source: PolicyFile, *, ledger: str, since: float,
+                 until: float) -> LedgerReport:
+    """Figures for every task with live calls in the window (eval calls are counted apart)."""
+    live = [r for r in rows if r.purpose == "live"]
+    tasks = sorted({r.task for r in live})
+    days = Decimal(repr(until - since)) / 86400
+    figures = tuple(_task(name, [r for r in live if r.task == name], source, days) for name in tasks)
+    return LedgerReport(ledger, since, until, figures, len(rows) - len(live))
+
+
+def _task(name: str, rows: list[CallRecord], source: PolicyFile, days: Decimal) -> TaskFigures:
+    policy = source.policy
+    task = policy.tasks.get(name)
+    tiers = Counter(r.tier for r in rows)
+    upgrades = Counter(r.upgrade for r in rows if r.upgrade is not None)
+    cost = sum((Decimal(repr(r.cost_usd)) for r in rows), Decimal(0))
+    estimate = None
+    if task is not None:
+        monthly = monthly_cost(task, policy.tiers[task.tier])
+        estimate = None if monthly is None else monthly * days / DAYS_PER_MONTH
+    latencies = [r.latency_ms for r in rows if r.status == "ok"]
+    validation, advice = None, None
+    if task is not None:
+        evidence = source.evidence.get(name)
+        model = evidence.evidence.candidate_model if evidence else policy.tiers[task.tier].model
+        checked = [r for r in rows if r.tier == r.requested_tier == task.tier and r.model == model
+                   and r.validation is not None]
+        if checked:
+            validation = wilson(sum(r.validation == "failed" for r in checked), len(checked))
+        if evidence is not None and validation is not None:
+            advice = _advice(name, validation, source)
+    return TaskFigures(
+        name, task.tier if task else None, len(rows), sum(r.status == "error" for r in rows),
+        tuple(sorted(tiers.items(), key=lambda kv: (-kv[1], kv[0]))), cost, estimate,
+        tuple(sorted(upgrades.items(), key=lambda kv: (-kv[1], kv[0]))), validation,
+        percentile(latencies, 50), percentile(latencies, 95), advice,
+    )
+
+
+def _advice(name: str, live: Interval, source: PolicyFile) -> Advice:
+    policy = source.policy
+    task = policy.tasks[name]
+    loaded = source.evidence[name]
+    ev = loaded.evidence
+    ref = task.evidence or ""
+    if live.low <= ev.error_rate_upper_95:
+        return Advice(False, live, ev.error_rate, ev.error_rate_upper_95, ref)
+    by_model = {tier.model: tier_name for tier_name, tier in policy.tiers.items()}
+    back = by_model.get(ev.reference_model, policy.default_tier)
+    if policy.rank(back) <= policy.rank(task.tier):
+        back = policy.default_tier
+    line, _ = source.locate(("tasks", name, "tier"))
+    change = f'{source.display}:{line}: in [tasks.{name}] change tier = "{task.tier}" to tier = "{back}"'
+    return Advice(True, live, ev.error_rate, ev.error_rate_upper_95, ref, back, f"{OVERRIDE_ENV}={name}={back}", change)

@@ -1,0 +1,1 @@
+"""Tests of routecheck eval and routecheck report (a package, so its conftest never shadows tests/conftest.py)."""
