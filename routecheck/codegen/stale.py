@@ -24,8 +24,7 @@ STALE_CLIENT = Rule(
     doc='''\
 The generated client does not match the policy (`routecheck generate --check`).
 
-## What it does
-Renders the client module from the current policy, exactly as `routecheck generate` would, and
+It renders the client module from the current policy, exactly as `routecheck generate` would, and
 compares it byte for byte with the file `[tool.routecheck] client` names. A missing file, a file
 generated from an older policy (its header records the policy's sha256) and a hand-edited file all fire.
 
