@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from routecheck.cli.common import load_project
     from routecheck.errors import UsageError
     from routecheck.evaluate import evidence_writer, render
-    from routecheck.evaluate.journal import Journal, PendingAnswers
+    from routecheck.evaluate.journal import Journal
     from routecheck.evaluate.plan import estimate
     from routecheck.evaluate.runner import Progress, Runner
     from routecheck.evaluate.tally import gate_verdict, projected_saving, tally
@@ -116,14 +116,10 @@ def run(args: argparse.Namespace) -> int:
     if client.api_key is None and client.auth_token is None:
         raise UsageError("no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); --dry-run needs none")
     router = Router(RuntimePolicy.from_policy(source.policy, sha256=source.sha256), client=client)
-    pending_path = path.with_name(path.name + ".answers")
-    if args.fresh:
-        pending_path.unlink(missing_ok=True)
-    pending = PendingAnswers(pending_path) if plan.grader.kind == "llm" else None
     with Journal(path, plan.fingerprint(), fresh=args.fresh) as journal:
         runner = Runner(plan, journal, ask=router_ask(plan, router),
                         judge=client_judge(plan, client) if plan.grader.kind == "llm" else None,
-                        failures=(anthropic.APIError,), pending=pending)
+                        failures=(anthropic.APIError,))
         todo = runner.todo()
         sys.stderr.write(f"eval: {len(todo)} calls to send, {2 * len(plan.samples.samples) - len(todo)} "
                          f"already recorded in {render_path(path)}\n")
@@ -136,10 +132,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             runner.run(args.concurrency, Progress(len(todo)))
         result = tally(plan, journal, runner.texts)
-    if pending is not None:
-        if not result.ungraded:  # every sample has its verdict: the kept answers are needed no more
-            pending.discard()
-        pending.close()
     verdict = gate_verdict(result, source.policy.gate)
     notes: list[str] = []
     if args.write:

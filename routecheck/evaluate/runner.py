@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from routecheck.evaluate.graders import answer_key, expected_key, key_hash, parse_verdict
-from routecheck.evaluate.journal import CallResult, Journal, PendingAnswers, Role
+from routecheck.evaluate.journal import CallResult, Journal, Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.samples import Sample
 
@@ -94,22 +94,28 @@ class Runner:
         ask: Ask,
         judge: Judge | None,
         failures: tuple[type[BaseException], ...],
-        pending: PendingAnswers | None = None,
     ) -> None:
         self.plan = plan
         self.journal = journal
         self.ask = ask
         self.judge = judge
         self.failures = failures
-        self.pending = pending
-        #: Answers of this run, by (role, sample hash): shown as disagreements, never written.
-        self.texts: dict[tuple[str, str], str] = dict(pending.texts) if pending is not None else {}
+        #: Answers of this run, by (role, sample hash): shown as disagreements and judged, never written.
+        self.texts: dict[tuple[str, str], str] = {}
         self._judging: set[str] = set()
 
     def todo(self) -> list[tuple[Role, Sample]]:
-        """The candidate and reference calls still to send, in file order."""
+        """The candidate and reference calls still to send, in file order.
+
+        An llm grader needs both answers' text, which routecheck never writes down: a sample an earlier
+        run answered but did not get judged is asked again.
+        """
         return [(role, s) for s in self.plan.samples.samples for role in ("reference", "candidate")
-                if not self.journal.done(role, s.sha256)]
+                if not self.journal.done(role, s.sha256) or self._answers_lost(s)]
+
+    def _answers_lost(self, sample: Sample) -> bool:
+        return (self.judge is not None and self.needs_judging(sample)
+                and not {("reference", sample.sha256), ("candidate", sample.sha256)} <= self.texts.keys())
 
     def run(self, concurrency: int, progress: Progress, *, send: bool = True) -> None:
         """Send every outstanding call (`send=False`: only llm verdicts), `concurrency` at a time."""
@@ -133,11 +139,9 @@ class Runner:
                 raise
 
     def record_answer(self, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> None:
-        """Keep (llm: on disk until graded) and record one answer; used by the batch path too."""
+        """Keep (in memory) and record one answer; used by the batch path too."""
         if role != "grader":
             self.texts[(role, sample.sha256)] = answer.text
-            if self.pending is not None:
-                self.pending.keep(role, sample.sha256, answer.text)
         self.journal.record(make_result(self.plan, role, sample, answer, batch=batch))
 
     def _finish(self, role: Role, sample: Sample, future: Future[Answer]) -> None:
@@ -171,7 +175,7 @@ class Runner:
         reference = self.texts.get(("reference", sample.sha256))
         candidate = self.texts.get(("candidate", sample.sha256))
         if reference is None or candidate is None:
-            return  # answered by a run whose answers were not kept: reported as ungraded
+            return  # the other answer is still on its way
         futures[pool.submit(self.judge, sample, reference, candidate)] = ("grader", sample)
         self._judging.add(sample.sha256)
         progress.grow(1)

@@ -502,7 +502,7 @@ def test_results_of_a_different_run_are_never_mixed_in(
     assert {r.body["system"] for r in sent} == {"Answer with one label: billing, refund, technical or account.\n"}
 
 
-def test_llm_grader_resumes_with_the_kept_answers_and_then_deletes_them(
+def test_llm_grader_resume_asks_again_for_answers_it_never_wrote_down(
     project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
@@ -517,18 +517,20 @@ def test_llm_grader_resumes_with_the_kept_answers_and_then_deletes_them(
     assert "candidate errors: 0 of 19 graded = 0.0%" in out
     assert "gate: FAIL: 19 graded samples, the gate needs at least 20\n" in out
     assert "  samples.jsonl:3: grader call failed (OverloadedError)\n" in out
-    kept = project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl.answers"
-    assert kept.stat().st_mode & 0o777 == 0o600  # model output, kept only until graded
-    assert len(kept.read_text(encoding="utf-8").splitlines()) == 40
+    # nothing routecheck wrote holds an answer: the results file has hashes only
+    results = (project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl").read_text(encoding="utf-8")
+    assert "total" not in results and "Invoice" not in results
+    assert sorted(p.name for p in (project / ".routecheck_cache" / "eval").iterdir()) == ["extract_invoice.jsonl"]
 
     server.clear_requests()
     server.default_reply(OPUS, '{"verdict": "fail"}')
     assert main(argv) == 0  # 1 of 20 = 5.0%: at the gate, not above it
     out = capsys.readouterr().out
-    assert [(r.model, r.path) for r in server.requests()] == [(OPUS, "/v1/messages")]  # only the missing verdict
+    # only the unjudged sample: its two answers again (never written down), then its verdict
+    assert sorted((r.model, "Invoice 002" in last_user_text(r.body)) for r in server.requests()) == [
+        (HAIKU, True), (OPUS, True), (SONNET, True)]
     assert "candidate errors: 1 of 20 graded = 5.0%" in out
     assert "infrastructure failures: 0 samples not graded" in out
-    assert not kept.exists()
 
 
 def test_no_api_key_is_a_usage_error_before_anything_is_sent(
