@@ -7,11 +7,11 @@ for staleness by the test suite (`python -m routecheck.docs --check` exits 1 whe
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from routecheck.atomic import write_atomically
 
 RULES_MD = "docs/rules.md"
 POLICY_SCHEMA = "docs/policy.schema.json"
@@ -53,18 +53,6 @@ def generated() -> dict[str, str]:
     return {RULES_MD: rules_markdown(), POLICY_SCHEMA: json_schema("policy")}
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routecheck.docs", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."), help="the project root (default: .)")
@@ -78,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         stale.append(name)
         if not args.check:
-            _write_atomically(path, text)
+            write_atomically(path, text)
     verb = "stale" if args.check else "written"
     for name in stale:
         print(f"{name}: {verb}", file=sys.stderr)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from routecheck.atomic import write_atomically
 from routecheck.errors import UsageError
 from routecheck.finding import Finding, Rule, Severity
 from routecheck.paths import display_path
@@ -89,16 +89,8 @@ class ClientState:
         )
 
     def write(self) -> None:
-        """Write the expected text atomically (temp file in the same folder, then os.replace)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-                file.write(self.expected)
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        """Write the expected text atomically."""
+        write_atomically(self.path, self.expected)
 
 
 def client_state(project: Project, source: PolicyFile, out: Path | None = None) -> ClientState:

@@ -6,12 +6,11 @@ line to add or change instead.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from routecheck.atomic import write_atomically
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.tally import Tally
 from routecheck.paths import display_path
@@ -57,25 +56,14 @@ def evidence_path(source: PolicyFile, plan: EvalPlan) -> tuple[Path, str]:
 
 
 def write_evidence(path: Path, values: dict[str, object], *, header: str = HEADER) -> None:
-    """Write the file atomically: a temp file in the same directory, fsync'd, then os.replace."""
+    """Write the evidence file atomically."""
     import tomli_w
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     plain = {k: v for k, v in values.items() if not isinstance(v, datetime)}
     # tomli-w writes `2026-11-24 10:00:00+00:00`; DESIGN.md §2 spells a UTC time `2026-11-24T10:00:00Z`.
     stamps = "".join(f"{k} = {v.isoformat().replace('+00:00', 'Z')}\n" for k, v in values.items()
                      if isinstance(v, datetime))
-    text = header + tomli_w.dumps(plain) + stamps
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, header + tomli_w.dumps(plain) + stamps)
 
 
 def policy_edits(source: PolicyFile, plan: EvalPlan, ref: str, *, gate_passed: bool) -> list[PolicyEdit]:

@@ -8,16 +8,15 @@ are counted, so a second copy of the same line is new. The file holds hashes, ne
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from routecheck import __version__
+from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError, Problem
 from routecheck.finding import Finding
 from routecheck.paths import display_path
@@ -62,17 +61,7 @@ def write_baseline(path: Path, findings: Iterable[Finding], texts: LineTexts) ->
         key=lambda e: (e["path"], e["code"], e["fingerprint"]),
     )
     document = {"version": FORMAT, "generated_by": f"routecheck {__version__}", "findings": entries}
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=".baseline-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=2)
-            handle.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_atomically(path, json.dumps(document, indent=2) + "\n")
     return len(entries)
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from routecheck.atomic import write_atomically
 from routecheck.scan.facts import FileFacts
 
 FORMAT = 1
@@ -92,15 +92,7 @@ class FactsCache:
             _write_marker(self.folder / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
                           "# This file is a cache directory tag created by routecheck.\n")
             _write_marker(self.folder / ".gitignore", "# Created by routecheck\n*\n")
-            fd, temp = tempfile.mkstemp(prefix=".facts-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(document, handle, separators=(",", ":"))
-                os.replace(temp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            write_atomically(target, json.dumps(document, separators=(",", ":")), durable=False)
             stale = time.time() - _STALE_AFTER_S
             for old in self.folder.glob("facts-*.json"):  # caches of settings no run used for a week
                 with contextlib.suppress(OSError):
