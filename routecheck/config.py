@@ -8,10 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from routecheck.documents import read_toml, validate
+from routecheck.documents import validate
 from routecheck.policy.model import RuleCode
-
-DEFAULT_POLICY = "policies/routing.toml"
+from routecheck.pyproject import DEFAULT_POLICY, find_config_table
 
 
 class Config(BaseModel):
@@ -52,15 +51,9 @@ class Project:
 
 
 def find_project(start: Path) -> Project:
-    """Walk up from `start` to the nearest pyproject.toml with a [tool.routecheck] table."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if not candidate.is_file():
-            continue
-        doc = read_toml(candidate, what="pyproject.toml")
-        tool = doc.data.get("tool")
-        table = tool.get("routecheck") if isinstance(tool, dict) else None
-        if table is not None:
-            return Project(folder, validate(doc, Config, table, at=("tool", "routecheck")), candidate)
-    return Project(start, Config(), None)
+    """Walk up from `start` to the nearest pyproject.toml with a [tool.routecheck] table; validate it."""
+    found = find_config_table(start)
+    if found.document is None:
+        return Project(found.root, Config(), None)
+    config = validate(found.document, Config, found.table, at=("tool", "routecheck"))
+    return Project(found.root, config, found.pyproject)

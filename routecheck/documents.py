@@ -14,16 +14,17 @@ import typing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pydantic
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from routecheck.errors import ConfigError, Problem
 from routecheck.paths import display_path
 from routecheck.toml_locate import KeyLocator, KeyPath
 
-M = TypeVar("M", bound=pydantic.BaseModel)
+if TYPE_CHECKING:  # reading TOML must not cost the pydantic import; validating does
+    import pydantic
+    from pydantic_core import ErrorDetails
+
+M = TypeVar("M", bound="pydantic.BaseModel")
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
@@ -96,6 +97,8 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
 
 def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) -> M:
     """`data` (found at key path `at` of `doc`) as a `model`, or a ConfigError with every problem."""
+    import pydantic
+
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -244,6 +247,8 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
 
 def _fields_at(model: type[pydantic.BaseModel], loc: KeyPath) -> set[str]:
     """The key names that the model expects at `loc` (for 'unknown key' messages)."""
+    import pydantic
+
     current: Any = model
     for part in loc:
         current = _unwrap(current)

@@ -17,13 +17,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from routecheck.cli.common import load_project, today
+    from routecheck.cli.common import load_checked
     from routecheck.cli.scan import finish, scan_project
-    from routecheck.codegen import stale_client_findings
-    from routecheck.lint import lint_policy
 
-    project, source = load_project(args)
-    findings = [*lint_policy(source, today=today()), *stale_client_findings(project, source)]
-    result = scan_project(args, project, source)
-    return finish(args, project, [*findings, *result.findings],
-                  files_scanned=1 + len(source.evidence) + result.files_scanned, notes=result.notes)
+    snapshot = load_checked(args, use_cache=not args.no_cache)
+    result = scan_project(args, snapshot)
+    return finish(args, snapshot.target.root, [*snapshot.lint, *snapshot.stale_client, *result.findings],
+                  files_scanned=snapshot.policy_files + result.files_scanned, notes=result.notes)

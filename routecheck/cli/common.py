@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from routecheck.config import Project
     from routecheck.finding import Finding, Note, Report
     from routecheck.policy.loader import PolicyFile
+    from routecheck.snapshot import Snapshot
 
 
 def add_policy_option(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +47,31 @@ def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
 
     project = find_project(Path.cwd())
     return project, load_policy(project.policy_path(args.policy))
+
+
+def load_checked(args: argparse.Namespace, *, use_cache: bool) -> Snapshot:
+    """The policy loaded and linted (lint and RC207 findings, the scan's inputs), from the snapshot
+    cache when nothing it depends on changed; otherwise through the loader, and then cached."""
+    from routecheck.snapshot import Snapshot, read_snapshot, snapshot_key, write_snapshot
+
+    key = snapshot_key(Path.cwd(), args.policy, today()) if use_cache else None
+    cached = read_snapshot(key) if key is not None else None
+    if cached is not None:
+        return cached
+    from routecheck.codegen import stale_client_findings
+    from routecheck.lint import lint_policy
+    from routecheck.scan.target import ScanTarget
+
+    project, source = load_project(args)
+    snapshot = Snapshot(
+        target=ScanTarget.of(project, source),
+        lint=tuple(lint_policy(source, today=today())),
+        stale_client=tuple(stale_client_findings(project, source)),
+        policy_files=1 + len(source.evidence),
+    )
+    if key is not None:
+        write_snapshot(key, snapshot)
+    return snapshot
 
 
 def build_report(

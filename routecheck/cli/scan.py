@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 from routecheck.cli.common import add_finding_options
 
 if TYPE_CHECKING:
-    from routecheck.config import Project
     from routecheck.finding import Finding, Note
-    from routecheck.policy.loader import PolicyFile
     from routecheck.scan import ScanResult
+    from routecheck.snapshot import Snapshot
 
 HELP = "scan code and config files for hardcoded models, direct SDK calls and unknown task types (RC2xx)"
 
@@ -33,17 +32,17 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write .routecheck_cache/")
 
 
-def scan_project(args: argparse.Namespace, project: Project, source: PolicyFile) -> ScanResult:
+def scan_project(args: argparse.Namespace, snapshot: Snapshot) -> ScanResult:
     """The scan `args` ask for (paths given: those only; none: the whole project, with RC206)."""
-    from routecheck.scan import scan_paths
+    from routecheck.scan import scan_target
 
-    return scan_paths(
-        args.paths, project=project, source=source, whole_project=not args.paths,
+    return scan_target(
+        args.paths, snapshot.target, whole_project=not args.paths,
         use_cache=not args.no_cache, report_unused_suppressions=args.strict,
     )
 
 
-def finish(args: argparse.Namespace, project: Project, findings: Sequence[Finding], *, files_scanned: int,
+def finish(args: argparse.Namespace, root: Path, findings: Sequence[Finding], *, files_scanned: int,
            notes: Sequence[Note]) -> int:
     """Apply --select/--ignore and the baseline options, print, and return the exit code."""
     import sys
@@ -54,7 +53,7 @@ def finish(args: argparse.Namespace, project: Project, findings: Sequence[Findin
     from routecheck.scan.baseline import LineTexts, load_baseline, new_findings, write_baseline
 
     report = build_report(args, findings, files_scanned=files_scanned, notes=notes)
-    texts = LineTexts(project.root)
+    texts = LineTexts(root)
     if args.write_baseline is not None:
         count = write_baseline(args.write_baseline, report.findings, texts)
         sys.stdout.write(f"Wrote {count} finding{'' if count == 1 else 's'} to {args.write_baseline}.\n")
@@ -67,8 +66,9 @@ def finish(args: argparse.Namespace, project: Project, findings: Sequence[Findin
 
 
 def run(args: argparse.Namespace) -> int:
-    from routecheck.cli.common import load_project
+    from routecheck.cli.common import load_checked
 
-    project, source = load_project(args)
-    result = scan_project(args, project, source)
-    return finish(args, project, result.findings, files_scanned=result.files_scanned, notes=result.notes)
+    snapshot = load_checked(args, use_cache=not args.no_cache)
+    result = scan_project(args, snapshot)
+    return finish(args, snapshot.target.root, result.findings, files_scanned=result.files_scanned,
+                  notes=result.notes)

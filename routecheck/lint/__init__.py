@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from routecheck.finding import Finding
 from routecheck.lint.rules import POLICY_RULES, LintContext
-from routecheck.policy.loader import PolicyFile
+
+if TYPE_CHECKING:
+    from routecheck.policy.loader import PolicyFile
 
 __all__ = ["lint_policy"]
 

@@ -6,12 +6,15 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from routecheck.finding import Rule, Severity
-from routecheck.policy.loader import PolicyFile
-from routecheck.policy.model import OPEN_OUTPUTS, SCHEMA_OUTPUTS, SENSITIVE_TOUCHES, Policy, Task
+from routecheck.policy.vocabulary import OPEN_OUTPUTS, SCHEMA_OUTPUTS, SENSITIVE_TOUCHES
 from routecheck.toml_locate import KeyPath
+
+if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
+    from routecheck.policy.loader import PolicyFile
+    from routecheck.policy.model import Policy, Task
 
 STALE_PRICES_AFTER = timedelta(days=90)
 MAX_CHEAP_CATEGORIES = 15

@@ -28,12 +28,6 @@ Stakes = Literal["low", "high", "irreversible"]
 Touch = Literal["payment", "auth", "data_integrity", "customer_message", "deletion"]
 UpgradeWhen = Literal["validation_failed", "input_tokens_over", "overloaded"]
 
-#: Touches that must never run below default_tier (RC107).
-SENSITIVE_TOUCHES: frozenset[str] = frozenset({"payment", "auth", "data_integrity", "deletion"})
-#: Outputs too open-ended for the cheapest tier (RC105).
-OPEN_OUTPUTS: frozenset[str] = frozenset({"long_text", "code"})
-#: Outputs short and schema-constrained enough to verify cheaply (RC111).
-SCHEMA_OUTPUTS: frozenset[str] = frozenset({"label", "json"})
 
 
 def _not_keyword(name: str) -> str:

@@ -13,10 +13,9 @@ import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from routecheck.config import Project
 from routecheck.finding import Finding, Note
-from routecheck.policy.loader import PolicyFile
 from routecheck.scan.analyze import Analyzer, ParseJob
 from routecheck.scan.cache import FactsCache
 from routecheck.scan.config_files import config_facts
@@ -34,8 +33,13 @@ from routecheck.scan.rules import (
 )
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
+from routecheck.scan.target import ScanTarget
 
-__all__ = ["CACHE_FOLDER", "ScanResult", "scan_paths", "settings_for"]
+if TYPE_CHECKING:
+    from routecheck.config import Project
+    from routecheck.policy.loader import PolicyFile
+
+__all__ = ["CACHE_FOLDER", "ScanResult", "ScanTarget", "scan_paths", "scan_target", "settings_for"]
 
 CACHE_FOLDER = ".routecheck_cache"
 
@@ -49,14 +53,7 @@ class ScanResult:
 
 
 def settings_for(project: Project, source: PolicyFile, *, whole_project: bool) -> ScanSettings:
-    policy = source.policy
-    return ScanSettings(
-        known_models=tuple(sorted({tier.model for tier in policy.tiers.values()})),
-        model_patterns=tuple(project.config.model_patterns),
-        task_names=tuple(sorted(policy.tasks)),
-        task_calls=tuple(project.config.task_calls),
-        task_usage=whole_project,
-    )
+    return ScanTarget.of(project, source).settings(whole_project=whole_project)
 
 
 def _digest(kind: str, data: bytes) -> str:
@@ -75,20 +72,34 @@ def scan_paths(
     settings: ScanSettings | None = None,
 ) -> ScanResult:
     """Scan `paths` (default: the project root) against the policy; every finding and skip note."""
+    return scan_target(paths, ScanTarget.of(project, source), whole_project=whole_project, use_cache=use_cache,
+                       report_unused_suppressions=report_unused_suppressions, workers=workers, settings=settings)
+
+
+def scan_target(
+    paths: Sequence[Path],
+    target: ScanTarget,
+    *,
+    whole_project: bool,
+    use_cache: bool = True,
+    report_unused_suppressions: bool = False,
+    workers: int | None = None,
+    settings: ScanSettings | None = None,
+) -> ScanResult:
+    """`scan_paths` from the plain `ScanTarget` (what a cached snapshot holds)."""
     from routecheck.rules import known_codes
 
-    settings = settings or settings_for(project, source, whole_project=whole_project)
-    config = project.config
+    settings = settings or target.settings(whole_project=whole_project)
     analyzer = Analyzer(settings)
-    selection = Selection(project.root, tuple(config.include), tuple(config.exclude))
-    found = discover(list(paths) or [project.root], selection)
+    selection = Selection(target.root, target.include, target.exclude)
+    found = discover(list(paths) or [target.root], selection)
     notes = list(found.notes)
-    client = Path(os.path.realpath(project.root / config.client)) if config.client else None
-    never = {Path(os.path.realpath(p)) for p in (source.path, *(e.path for e in source.evidence.values()))}
+    client = Path(os.path.realpath(target.root / target.client)) if target.client else None
+    never = {Path(os.path.realpath(p)) for p in (target.policy_path, *target.evidence_paths)}
     if client is not None:
         never.add(client)
     never_names = {p.name for p in never}
-    cache = FactsCache(project.root / CACHE_FOLDER if use_cache else None, settings.fingerprint())
+    cache = FactsCache(target.root / CACHE_FOLDER if use_cache else None, settings.fingerprint())
 
     facts: dict[SourceFile, FileFacts] = {}
     jobs: list[tuple[SourceFile, os.stat_result, str, ParseJob]] = []
@@ -144,7 +155,7 @@ def scan_paths(
     findings: list[Finding] = []
     suppressions: dict[str, tuple[Suppression, ...]] = {}
     used_tasks: set[str] = set()
-    tasks = source.policy.tasks
+    tasks = target.task_names
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
         notes.extend(Note(file.display, n.line, n.column, n.message) for n in f.notes)
         if f.suppressions:
@@ -167,19 +178,20 @@ def scan_paths(
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
             used_tasks.update(ref.values)
-            findings += _route_findings(file.display, call, ref, tasks, source.display)
+            findings += _route_findings(file.display, call, ref, tasks, target.policy_display)
 
     if whole_project:
         rule = unused_task
-        for name in sorted(set(tasks) - used_tasks):
-            line, column = source.locate(("tasks", name))
-            findings.append(Finding(rule.code, rule.name, rule.severity, source.display, line, column,
+        for name, line, column in target.tasks:
+            if name in used_tasks:
+                continue
+            findings.append(Finding(rule.code, rule.name, rule.severity, target.policy_display, line, column,
                                     f"task type '{name}' is in the policy but no scanned code uses it", task=name))
 
     outcome = apply_suppressions(findings, suppressions, known_codes())
     findings = outcome.findings + (outcome.unused if report_unused_suppressions else [])
     relative = {file.display: file.rel for file in facts}
-    findings = apply_per_file_ignores(findings, config.per_file_ignores, relative)
+    findings = apply_per_file_ignores(findings, dict(target.per_file_ignores), relative)
     problem = cache.save()
     if problem is not None:
         notes.append(Note(CACHE_FOLDER, 1, 1, problem))
