@@ -26,6 +26,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,9 +239,23 @@ def measure(tree: Path, workdir: Path, lines: int, planted: dict[str, int] | Non
             continue
         check = [py, "-m", "routecheck", "check", *map(str, files)]
         pre_warm, _ = timed(check, workdir, repeat=5)
+        originals = {f: f.read_bytes() for f in files}
+        edits = iter(range(1_000_000))
+
+        def edit_staged(files: list[Path] = files, originals: dict[Path, bytes] = originals,
+                        edits: Iterator[int] = edits) -> None:
+            # what a commit stages: new content in these files, the policy and the rest unchanged
+            n = next(edits)
+            for f in files:
+                f.write_bytes(originals[f] + f"# edit {n}\n".encode())
+
+        pre_edited, _ = timed(check, workdir, repeat=5, before=edit_staged)
+        for f, data in originals.items():
+            f.write_bytes(data)
         pre_cold, _ = timed([*check, "--no-cache"], workdir, repeat=5)
-        rows.append(f"pre-commit style `check` of {label}: {pre_warm:.3f} s cached, {pre_cold:.3f} s --no-cache "
-                    f"(target <= 0.4 s: {'met' if max(pre_warm, pre_cold) <= 0.4 else 'NOT met'})")
+        rows.append(f"pre-commit style `check` of {label}: {pre_edited:.3f} s with the files just edited, "
+                    f"{pre_warm:.3f} s unchanged, {pre_cold:.3f} s --no-cache "
+                    f"(target <= 0.4 s with the files just edited: {'met' if pre_edited <= 0.4 else 'NOT met'})")
     ruff = shutil.which("ruff") or (str(Path(py).with_name("ruff")) if Path(py).with_name("ruff").exists() else None)
     if ruff:
         ruff_time, _ = timed([ruff, "check", "--isolated", "--no-cache", "--exit-zero", "-q", str(tree)], workdir,
