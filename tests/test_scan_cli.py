@@ -190,7 +190,9 @@ def test_concurrent_runs_share_the_cache_safely(proj: Path) -> None:
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len(set(outputs)) == 1
     caches = list((proj / ".routecheck_cache").glob("facts-*.json"))
-    assert len(caches) == 1 and json.loads(caches[0].read_text())["format"] == 1
+    from routecheck.scan.cache import FORMAT
+
+    assert len(caches) == 1 and json.loads(caches[0].read_text())["format"] == FORMAT
     assert [p.name for p in (proj / ".routecheck_cache").iterdir() if p.name.startswith(".facts-")] == []
     again = subprocess.run(command, cwd=proj, env=env, capture_output=True, text=True, check=False)
     assert (again.returncode, again.stdout) == (1, outputs[0])

@@ -44,12 +44,17 @@ def test_bad_encoding_unknown_cookie_and_bom_conflict(tree: Path) -> None:
     (tree / "bad_utf8.py").write_bytes(b'x = 1\ny = "\xff claude-opus-4-6"\n')
     (tree / "bad_cookie.py").write_bytes(b'# coding: uft-8\nM = "claude-opus-4-6"\n')
     (tree / "bom_latin.py").write_bytes(b'\xef\xbb\xbf# coding: latin-1\nM = "claude-opus-4-6"\n')
+    (tree / "bom_utf8.py").write_bytes(b'\xef\xbb\xbf# coding: utf8\nM = "claude-opus-4-6"\n')  # Python refuses it too
+    (tree / "bom_utf_8.py").write_bytes(b'\xef\xbb\xbf# coding: UTF_8\nM = "claude-opus-4-6"\n')  # and takes this
     result = scan([tree], tree)
-    assert triples(result.findings) == [("RC201", 1, 9)]
+    assert [(f.path, f.code, f.line, f.column) for f in result.findings] == [
+        ("bom_utf_8.py", "RC201", 2, 5), ("good.py", "RC201", 1, 9)]
+    accepts = "(Python accepts only 'utf-8' beside one); skipped"
     assert notes(result) == [
         ("bad_cookie.py", 1, 1, "unknown encoding 'uft-8' in the coding cookie; skipped"),
         ("bad_utf8.py", 2, 6, "byte 0xff is not valid utf-8; skipped"),
-        ("bom_latin.py", 1, 1, "UTF-8 byte order mark but coding cookie 'latin-1'; skipped"),
+        ("bom_latin.py", 1, 1, f"UTF-8 byte order mark but coding cookie 'latin-1' {accepts}"),
+        ("bom_utf8.py", 1, 1, f"UTF-8 byte order mark but coding cookie 'utf8' {accepts}"),
     ]
 
 

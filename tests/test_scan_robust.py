@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import sysconfig
+import warnings
 from pathlib import Path
 
 import pytest
@@ -57,12 +59,56 @@ def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
              "UTF-8 byte order mark", "nested too deeply", "symbolic link", "broken symbolic link", "cannot read",
              "not a regular file")
     assert [n for n in result.notes if not n.message.startswith(kinds)] == []
-    by_path = {n.path: n.message for n in result.notes}
-    if (lib / "test" / "bad_coding.py").is_file():
-        assert by_path["test/bad_coding.py"] == "unknown encoding 'uft-8' in the coding cookie; skipped"
-    if (lib / "test" / "bad_coding2.py").is_file():
-        assert by_path["test/bad_coding2.py"] == "UTF-8 byte order mark but coding cookie 'latin1'; skipped"
     assert all(f.path and f.line >= 1 and f.column >= 1 for f in result.findings)
+
+
+PLANTED = b'\nMODEL = "claude-sonnet-4-6"\n'
+
+
+def _python_rejects(path: Path) -> tuple[Path, SyntaxError | ValueError | None]:
+    """What Python's own parser says of `path` with the planted line (ValueError: NUL bytes)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(path.read_bytes() + PLANTED)
+    except (SyntaxError, ValueError) as exc:
+        return path, exc
+    return path, None
+
+
+@pytest.mark.slow
+def test_standard_library_broken_files_each_get_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stdlib's deliberately broken files, each given a model id so the scanner must parse it: every
+    file Python itself rejects gets one note (syntax errors where Python puts them), and nothing else does."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from routecheck.scan import scan_paths
+
+    lib = Path(sysconfig.get_paths()["stdlib"])
+    sources = [p for p in sorted(lib.rglob("*.py")) if "site-packages" not in p.parts and p.is_file()]
+    rejected: dict[str, SyntaxError | ValueError] = {}
+    with ProcessPoolExecutor() as pool:  # parsing ~860k lines takes seconds on one core
+        for path, exc in pool.map(_python_rejects, sources, chunksize=64):
+            if exc is not None:
+                rel = path.relative_to(lib).as_posix()
+                rejected[rel] = exc
+                (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp_path / rel).write_bytes(path.read_bytes() + PLANTED)
+    assert len(rejected) >= 5, "the standard library ships deliberately broken files"
+    (tmp_path / "control.py").write_bytes((lib / "ast.py").read_bytes() + PLANTED)
+    monkeypatch.chdir(tmp_path)
+    result = scan_paths([tmp_path], project=project(tmp_path), source=fixture_policy(), whole_project=False,
+                        use_cache=False)
+    control_lines = (lib / "ast.py").read_bytes().count(b"\n") + 2
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("RC201", "control.py", control_lines)]
+    assert sorted(n.path for n in result.notes) == sorted(rejected)
+    for note in result.notes:
+        exc = rejected[note.path]
+        if note.message.startswith("syntax error: "):
+            assert isinstance(exc, SyntaxError)
+            assert (note.line, note.message) == (exc.lineno, f"syntax error: {exc.msg}; skipped")
+        else:  # what the file's bytes are: Python reports these as syntax errors at line 0 or 1
+            assert note.message.startswith(("unknown encoding", "UTF-8 byte order mark", "byte 0x", "binary file"))
 
 
 def test_process_pool_gives_the_same_facts() -> None:

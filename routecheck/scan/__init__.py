@@ -49,7 +49,6 @@ class ScanResult:
     findings: tuple[Finding, ...]
     notes: tuple[Note, ...]
     files_scanned: int
-    lines_scanned: int
 
 
 def settings_for(project: Project, source: PolicyFile, *, whole_project: bool) -> ScanSettings:
@@ -196,7 +195,7 @@ def scan_target(
     if problem is not None:
         notes.append(Note(CACHE_FOLDER, 1, 1, problem))
     ordered = tuple(sorted(findings, key=Finding.sort_key))
-    return ScanResult(ordered, tuple(sorted(set(notes))), len(facts), sum(f.lines for f in facts.values()))
+    return ScanResult(ordered, tuple(sorted(set(notes))), len(facts))
 
 
 def _read(file: SourceFile, cache: FactsCache, max_bytes: int

@@ -22,7 +22,6 @@ class ParseJob:
     """A file the prefilter admitted: what parsing it needs (picklable, for a worker process)."""
 
     text: str
-    lines: int
     suppressions: tuple[Suppression, ...]
     quoted: tuple[str, ...]
 
@@ -37,9 +36,6 @@ class Analyzer:
         self._quoted = tuple((name, f'"{name}"'.encode(), f"'{name}'".encode())
                              for name in (settings.task_names if settings.task_usage else ()))
 
-    def line_count(self, data: bytes) -> int:
-        return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
-
     def python(self, data: bytes, *, symbols: bool = False) -> FileFacts:
         """The facts of a Python file; `symbols` parses it even when nothing in it can be a finding."""
         triaged = self.triage(data, symbols=symbols)
@@ -47,23 +43,18 @@ class Analyzer:
 
     def triage(self, data: bytes, *, symbols: bool = False) -> FileFacts | ParseJob:
         """The facts of a file the prefilter rules out, or the job of parsing it."""
-        lines = self.line_count(data)
         quoted = tuple(name for name, dq, sq in self._quoted if dq in data or sq in data)
-        calls = self.prefilter.calls(data)
-        models = self.prefilter.models(data)
-        wanted = symbols or calls or models
-        if not wanted and b"routecheck" not in data and b"\0" not in data[:8192]:
-            return FileFacts(lines, quoted_tasks=quoted)  # the fast path: most files end here, never decoded
+        calls = symbols or self.prefilter.calls(data)
+        models = not calls and self.prefilter.models(data)
+        if not (calls or models) and b"routecheck" not in data and b"\0" not in data[:8192]:
+            return FileFacts(quoted_tasks=quoted)  # the fast path: most files end here, never decoded
         text = decode_python(data)
         if isinstance(text, Undecodable):
-            return FileFacts(lines, quoted_tasks=quoted, notes=(FileNote(text.line, text.column, text.message),))
+            return FileFacts(quoted_tasks=quoted, notes=(FileNote(text.line, text.column, text.message),))
         suppressions = parse_suppressions(text, python=True) if b"routecheck" in data else ()
-        if not wanted:
-            return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted)
-        tokens = string_tokens(text)
-        if not (symbols or calls or self.prefilter.model_in_strings(text, tokens)):
-            return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted)
-        return ParseJob(text, lines, suppressions, quoted)
+        if not (calls or (models and self.prefilter.model_in_strings(text, string_tokens(text)))):
+            return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
+        return ParseJob(text, suppressions, quoted)
 
     def parse(self, job: ParseJob) -> FileFacts:
         """Parse and visit an admitted file; a syntax error (or any parser failure) is a note."""
@@ -80,11 +71,11 @@ class Analyzer:
         import ast
         import warnings
 
-        text, lines, suppressions, quoted = job.text, job.lines, job.suppressions, job.quoted
+        text, suppressions, quoted = job.text, job.suppressions, job.quoted
 
         def skipped(line: int, column: int, message: str) -> FileFacts:
             note = FileNote(line, column, message)
-            return FileFacts(lines, suppressions=suppressions, quoted_tasks=quoted, notes=(note,))
+            return FileFacts(suppressions=suppressions, quoted_tasks=quoted, notes=(note,))
 
         try:
             with warnings.catch_warnings():
@@ -116,5 +107,5 @@ class Analyzer:
             result = collect(chunks, self.matcher, self.settings.task_calls)
         except RecursionError:
             return skipped(1, 1, "nested too deeply to analyse; skipped")
-        return FileFacts(lines, result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
+        return FileFacts(result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
                          symbols=result.symbols)

@@ -19,7 +19,7 @@ from typing import Any
 from routecheck.atomic import write_atomically
 from routecheck.scan.facts import FileFacts
 
-FORMAT = 1
+FORMAT = 2  # 2: facts no longer count lines
 _RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
 _MAX_ENTRIES = 200_000
 _STALE_AFTER_S = 7 * 24 * 3600
@@ -73,7 +73,8 @@ class FactsCache:
             if self._stats.get(rel) != entry:
                 self._stats[rel] = entry
                 self._dirty = True
-        if digest not in self._facts or (facts.symbols is not None and self._facts[digest][7] is None):
+        # a file first cached without its symbols gains them once another module imports from it
+        if digest not in self._facts or (facts.symbols is not None and self._facts[digest][-1] is None):
             self._facts[digest] = facts.to_json()
             self._dirty = True
 

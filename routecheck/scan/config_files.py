@@ -18,20 +18,19 @@ _EVIDENCE = re.compile(r"^candidate_model\s*=.*^reference_model\s*=", re.MULTILI
 
 def config_facts(data: bytes, matcher: ModelMatcher, prefilter: Prefilter) -> FileFacts:
     """The model ids on the non-comment lines of a config file (YAML, JSON, TOML, INI, .env)."""
-    lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
     if not prefilter.models(data) and b"routecheck" not in data:
-        return FileFacts(lines)
+        return FileFacts()
     if is_binary(data):
-        return FileFacts(lines, notes=(FileNote(1, 1, "binary file (NUL bytes); skipped"),))
+        return FileFacts(notes=(FileNote(1, 1, "binary file (NUL bytes); skipped"),))
     text = decode_text(data.removeprefix(b"\xef\xbb\xbf"))
     if isinstance(text, Undecodable):
-        return FileFacts(lines, notes=(FileNote(text.line, text.column, text.message),))
+        return FileFacts(notes=(FileNote(text.line, text.column, text.message),))
     if _POLICY.search(text) or _EVIDENCE.search(text):
-        return FileFacts(lines, suppressions=parse_suppressions(text))
+        return FileFacts(suppressions=parse_suppressions(text))
     hits = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith(_COMMENT_STARTS):
             continue
         for match in matcher.finditer(line):
             hits.append(ModelHit(number, match.start + 1, match.model))
-    return FileFacts(lines, models=tuple(hits), suppressions=parse_suppressions(text))
+    return FileFacts(models=tuple(hits), suppressions=parse_suppressions(text))

@@ -86,7 +86,6 @@ class FileNote:
 class FileFacts:
     """Everything one file contributes to a scan."""
 
-    lines: int = 0
     models: tuple[ModelHit, ...] = ()
     sdk_calls: tuple[SdkCall, ...] = ()
     route_calls: tuple[RouteCall, ...] = ()
@@ -98,7 +97,6 @@ class FileFacts:
     def to_json(self) -> list[Any]:
         sym = self.symbols
         return [
-            self.lines,
             [[h.line, h.column, h.model] for h in self.models],
             [[c.line, c.column, c.call] for c in self.sdk_calls],
             [[c.line, c.column, c.callee, c.argument, _ref_json(c.ref)] for c in self.route_calls],
@@ -111,9 +109,8 @@ class FileFacts:
 
     @classmethod
     def from_json(cls, data: list[Any]) -> FileFacts:
-        lines, models, sdk, routes, sups, quoted, notes, sym = data
+        models, sdk, routes, sups, quoted, notes, sym = data
         return cls(
-            lines=lines,
             models=tuple(ModelHit(*m) for m in models),
             sdk_calls=tuple(SdkCall(*c) for c in sdk),
             route_calls=tuple(RouteCall(r[0], r[1], r[2], r[3], _ref_from_json(r[4])) for r in routes),

@@ -15,7 +15,7 @@ from routecheck.scan.settings import ScanSettings
 
 # Each regular expression runs only after a plain `in` test found its word: `in` is a C substring
 # search at memory speed, while a regex alternation tries every branch at every offset.
-_MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini", b"chatgpt")
+_MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini")  # "gpt-" also finds chatgpt-4o-latest
 _WHOLE_STRING_MODEL = re.compile(rb"[\"']o[1-9]")
 _SDK = (
     (b"messages", re.compile(rb"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b")),

@@ -46,14 +46,22 @@ def decode_python(data: bytes) -> str | Undecodable:
         return Undecodable(1, 1, "binary file (NUL bytes); skipped")
     encoding, cookie_line = python_encoding(data.removeprefix(_BOM))
     if data.startswith(_BOM):
-        if cookie_line and codecs_name(encoding) != "utf-8":
-            return Undecodable(cookie_line, 1, f"UTF-8 byte order mark but coding cookie '{encoding}'; skipped")
+        if cookie_line and _tokenizer_name(encoding) != "utf-8":
+            return Undecodable(cookie_line, 1, f"UTF-8 byte order mark but coding cookie '{encoding}' (Python "
+                               "accepts only 'utf-8' beside one); skipped")
         data = data[len(_BOM):]
     try:
         codecs.lookup(encoding)
     except LookupError:
         return Undecodable(cookie_line, 1, f"unknown encoding '{encoding}' in the coding cookie; skipped")
     return decode_text(data, encoding)
+
+
+def _tokenizer_name(encoding: str) -> str:
+    """The name CPython's tokenizer gives a cookie's encoding before it checks it against a BOM: only the
+    spellings of 'utf-8' count ('utf8' is a fine codec name, yet Python rejects it after a BOM)."""
+    name = encoding.lower().replace("_", "-")
+    return "utf-8" if name == "utf-8" or name.startswith("utf-8-") else name
 
 
 def decode_text(data: bytes, encoding: str = "utf-8") -> str | Undecodable:
