@@ -56,6 +56,16 @@ def test_legacy_app_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     )
 
 
+def test_readme_shows_the_real_scan_output(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    command = "$ cd examples/legacy_app && routecheck scan handlers.py\n"
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(EXAMPLES / "legacy_app")
+    assert main(["scan", "--no-cache", "handlers.py"]) == 1
+    assert capsys.readouterr().out == shown
+
+
 def test_routed_app_scan_is_clean(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(EXAMPLES / "routed_app")
     assert main(["scan", "--no-cache", "--strict"]) == 0
