@@ -56,13 +56,17 @@ def test_legacy_app_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
     )
 
 
-def test_readme_shows_the_real_scan_output(monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
-    command = "$ cd examples/legacy_app && routecheck scan handlers.py\n"
-    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
-    shown = readme.split(command, 1)[1].split("```", 1)[0]
+@pytest.mark.parametrize(("document", "after", "paths"), [
+    ("README.md", "$ cd examples/legacy_app && routecheck scan handlers.py\n", ["handlers.py"]),
+    ("docs/scan.md", "routecheck scan`:\n\n```\n", []),
+])
+def test_documents_show_the_real_scan_output(document: str, after: str, paths: list[str],
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    text = (EXAMPLES.parent / document).read_text(encoding="utf-8")
+    shown = text.split(after, 1)[1].split("```", 1)[0]
     monkeypatch.chdir(EXAMPLES / "legacy_app")
-    assert main(["scan", "--no-cache", "handlers.py"]) == 1
+    assert main(["scan", "--no-cache", *paths]) == 1
     assert capsys.readouterr().out == shown
 
 
