@@ -24,10 +24,10 @@ from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError
 from routecheck.finding import Finding, Severity
 from routecheck.formats.json import finding_to_json
+from routecheck.scan.cache import CACHE_FOLDER
 from routecheck.scan.target import ScanTarget
 
 FORMAT = 1
-CACHE_FOLDER = ".routecheck_cache"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from routecheck.scan.analyze import Analyzer
 from routecheck.scan.facts import FileFacts
 from routecheck.scan.settings import ScanSettings
-from tests.scan.helpers import fixture_policy, project
+from tests.scan.helpers import scan
 
 ANALYZER = Analyzer(ScanSettings(known_models=("claude-sonnet-4-6",), task_names=("classify_intent",),
                                  task_calls=("*.route",)))
@@ -47,12 +47,9 @@ def test_random_python_text_never_raises(text: str) -> None:
 
 def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stdlib holds deliberately broken files: each gives a note, the scan finishes, no traceback."""
-    from routecheck.scan import scan_paths
-
     lib = Path(sysconfig.get_paths()["stdlib"])
     monkeypatch.chdir(lib)
-    result = scan_paths([lib], project=project(tmp_path), source=fixture_policy(), whole_project=False,
-                        use_cache=False)
+    result = scan([lib], tmp_path)
     assert result.files_scanned > 1000
     assert all(not n.path.startswith("/") for n in result.notes)
     kinds = ("syntax error: ", "cannot parse", "unknown encoding", "byte 0x", "binary file", "larger than",
@@ -82,8 +79,6 @@ def test_standard_library_broken_files_each_get_a_note(tmp_path: Path, monkeypat
     file Python itself rejects gets one note (syntax errors where Python puts them), and nothing else does."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from routecheck.scan import scan_paths
-
     lib = Path(sysconfig.get_paths()["stdlib"])
     sources = [p for p in sorted(lib.rglob("*.py")) if "site-packages" not in p.parts and p.is_file()]
     rejected: dict[str, SyntaxError | ValueError] = {}
@@ -97,8 +92,7 @@ def test_standard_library_broken_files_each_get_a_note(tmp_path: Path, monkeypat
     assert len(rejected) >= 5, "the standard library ships deliberately broken files"
     (tmp_path / "control.py").write_bytes((lib / "ast.py").read_bytes() + PLANTED)
     monkeypatch.chdir(tmp_path)
-    result = scan_paths([tmp_path], project=project(tmp_path), source=fixture_policy(), whole_project=False,
-                        use_cache=False)
+    result = scan([tmp_path], tmp_path)
     control_lines = (lib / "ast.py").read_bytes().count(b"\n") + 2
     assert [(f.code, f.path, f.line) for f in result.findings] == [("RC201", "control.py", control_lines)]
     assert sorted(n.path for n in result.notes) == sorted(rejected)

@@ -1,6 +1,6 @@
 """The code scanner (RC200-RC206): hardcoded models, direct SDK calls, task types the policy lacks.
 
-`scan_paths` walks the given paths, reads each candidate once, asks the cache or the analyzer for the
+`scan_target` walks the given paths, reads each candidate once, asks the cache or the analyzer for the
 file's facts (parsing with libcst only what the prefilter admits), resolves task types across
 modules, and turns facts into findings, less suppressions and per-file-ignores.
 """
@@ -8,16 +8,14 @@ modules, and turns facts into findings, less suppressions and per-file-ignores.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from routecheck.finding import Finding, Note
 from routecheck.scan.analyze import Analyzer, ParseJob
-from routecheck.scan.cache import FactsCache
+from routecheck.scan.cache import CACHE_FOLDER, FactsCache, content_digest
 from routecheck.scan.config_files import config_facts
 from routecheck.scan.discovery import Selection, SourceFile, discover, file_kind
 from routecheck.scan.facts import FileFacts, RouteCall, Suppression, Symbols, TaskRef
@@ -31,17 +29,10 @@ from routecheck.scan.rules import (
     unregistered_task,
     unused_task,
 )
-from routecheck.scan.settings import ScanSettings
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
-if TYPE_CHECKING:
-    from routecheck.config import Project
-    from routecheck.policy.loader import PolicyFile
-
-__all__ = ["CACHE_FOLDER", "ScanResult", "ScanTarget", "scan_paths", "scan_target", "settings_for"]
-
-CACHE_FOLDER = ".routecheck_cache"
+__all__ = ["ScanResult", "ScanTarget", "scan_target"]
 
 
 @dataclass(frozen=True)
@@ -51,30 +42,6 @@ class ScanResult:
     files_scanned: int
 
 
-def settings_for(project: Project, source: PolicyFile, *, whole_project: bool) -> ScanSettings:
-    return ScanTarget.of(project, source).settings(whole_project=whole_project)
-
-
-def _digest(kind: str, data: bytes) -> str:
-    return kind[0] + hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def scan_paths(
-    paths: Sequence[Path],
-    *,
-    project: Project,
-    source: PolicyFile,
-    whole_project: bool,
-    use_cache: bool = True,
-    report_unused_suppressions: bool = False,
-    workers: int | None = None,
-    settings: ScanSettings | None = None,
-) -> ScanResult:
-    """Scan `paths` (default: the project root) against the policy; every finding and skip note."""
-    return scan_target(paths, ScanTarget.of(project, source), whole_project=whole_project, use_cache=use_cache,
-                       report_unused_suppressions=report_unused_suppressions, workers=workers, settings=settings)
-
-
 def scan_target(
     paths: Sequence[Path],
     target: ScanTarget,
@@ -82,13 +49,12 @@ def scan_target(
     whole_project: bool,
     use_cache: bool = True,
     report_unused_suppressions: bool = False,
-    workers: int | None = None,
-    settings: ScanSettings | None = None,
 ) -> ScanResult:
-    """`scan_paths` from the plain `ScanTarget` (what a cached snapshot holds)."""
+    """Scan `paths` (default: the project root) for `target`, the project and policy as plain data (what a
+    cached snapshot holds); every finding and skip note. RC206 needs `whole_project`."""
     from routecheck.rules import known_codes
 
-    settings = settings or target.settings(whole_project=whole_project)
+    settings = target.settings(whole_project=whole_project)
     analyzer = Analyzer(settings)
     selection = Selection(target.root, target.include, target.exclude)
     found = discover(list(paths) or [target.root], selection)
@@ -125,7 +91,7 @@ def scan_target(
         else:
             facts[file] = result
             cache.store(file.rel, info, digest, result)
-    for (file, info, digest, _), parsed in zip(jobs, parse_all(analyzer, [j[3] for j in jobs], workers), strict=True):
+    for (file, info, digest, _), parsed in zip(jobs, parse_all(analyzer, [j[3] for j in jobs]), strict=True):
         facts[file] = parsed
         cache.store(file.rel, info, digest, parsed)
 
@@ -142,7 +108,7 @@ def scan_target(
             data = path.read_bytes()
         except OSError:
             return None
-        digest = _digest(kind, data)
+        digest = content_digest(kind, data)
         cached = cache.facts(digest)
         if cached is None or cached.symbols is None:
             cached = analyzer.python(data, symbols=True)
@@ -226,7 +192,7 @@ def _read(file: SourceFile, cache: FactsCache, max_bytes: int
         from routecheck.scan.discovery import os_note
 
         return os_note(file.display, exc, "file")
-    digest = _digest(file.kind, data)
+    digest = content_digest(file.kind, data)
     return info, digest, data, cache.facts(digest)
 
 

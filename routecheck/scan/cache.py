@@ -10,6 +10,7 @@ the file's mtime is safely older than the moment the cache was written (git's "r
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import time
@@ -19,10 +20,16 @@ from typing import Any
 from routecheck.atomic import write_atomically
 from routecheck.scan.facts import FileFacts
 
+CACHE_FOLDER = ".routecheck_cache"
 FORMAT = 2  # 2: facts no longer count lines
 _RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
 _MAX_ENTRIES = 200_000
 _STALE_AFTER_S = 7 * 24 * 3600
+
+
+def content_digest(kind: str, data: bytes) -> str:
+    """The key of a file's facts: its bytes and kind (the same bytes mean other facts as Python or config)."""
+    return kind[0] + hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class FactsCache:

@@ -7,7 +7,7 @@ from pathlib import Path
 from routecheck.config import Config, Project
 from routecheck.finding import Finding
 from routecheck.policy.loader import PolicyFile, load_policy
-from routecheck.scan import ScanResult, scan_paths
+from routecheck.scan import ScanResult, ScanTarget, scan_target
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scan"
 
@@ -22,8 +22,8 @@ def fixture_policy() -> PolicyFile:
 
 def scan(paths: list[Path], root: Path, *, whole: bool = False, strict: bool = False, cache: bool = False,
          policy: PolicyFile | None = None, **config: object) -> ScanResult:
-    return scan_paths(paths, project=project(root, **config), source=policy or fixture_policy(), whole_project=whole,
-                      use_cache=cache, report_unused_suppressions=strict)
+    target = ScanTarget.of(project(root, **config), policy or fixture_policy())
+    return scan_target(paths, target, whole_project=whole, use_cache=cache, report_unused_suppressions=strict)
 
 
 def triples(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, int, int]]:
