@@ -7,8 +7,8 @@ modules, and turns facts into findings, less suppressions and per-file-ignores.
 
 from __future__ import annotations
 
-import difflib
 import os
+import stat
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from routecheck.finding import Finding, Note
 from routecheck.scan.analyze import Analyzer, ParseJob
 from routecheck.scan.cache import CACHE_FOLDER, FactsCache, content_digest
 from routecheck.scan.config_files import config_facts
-from routecheck.scan.discovery import Selection, SourceFile, discover, file_kind
+from routecheck.scan.discovery import Selection, SourceFile, discover, file_kind, os_note
 from routecheck.scan.facts import FileFacts, RouteCall, Suppression, Symbols, TaskRef
 from routecheck.scan.pool import parse_all
 from routecheck.scan.resolve import Resolver
@@ -126,32 +126,19 @@ def scan_target(
         if f.suppressions:
             suppressions[file.display] = f.suppressions
         used_tasks.update(f.quoted_tasks)
-        if file.kind == "config":
-            rule = model_in_config
-            findings += [Finding(rule.code, rule.name, rule.severity, file.display, h.line, h.column,
-                                 f"model id '{h.model}' in a config file; name a task type and let the policy "
-                                 "pick the model", model=h.model) for h in f.models]
-            continue
-        rule = hardcoded_model
-        findings += [Finding(rule.code, rule.name, rule.severity, file.display, h.line, h.column,
-                             f"hardcoded model id '{h.model}'; route the call through a task type so the policy "
-                             "picks the model", model=h.model) for h in f.models]
-        rule = direct_sdk_call
-        findings += [Finding(rule.code, rule.name, rule.severity, file.display, c.line, c.column,
-                             f"direct SDK call {c.call}() bypasses the routing policy; call the generated client "
-                             "(router.create(task, ...)) instead") for c in f.sdk_calls]
+        models = model_in_config if file.kind == "config" else hardcoded_model
+        findings += [models.finding(file.display, h.line, h.column, models.message(h.model), model=h.model)
+                     for h in f.models]
+        findings += [direct_sdk_call.finding(file.display, c.line, c.column, direct_sdk_call.message(c.call))
+                     for c in f.sdk_calls]
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
             used_tasks.update(ref.values)
             findings += _route_findings(file.display, call, ref, tasks, target.policy_display)
 
     if whole_project:
-        rule = unused_task
-        for name, line, column in target.tasks:
-            if name in used_tasks:
-                continue
-            findings.append(Finding(rule.code, rule.name, rule.severity, target.policy_display, line, column,
-                                    f"task type '{name}' is in the policy but no scanned code uses it", task=name))
+        findings += [unused_task.finding(target.policy_display, line, column, unused_task.message(name), task=name)
+                     for name, line, column in target.tasks if name not in used_tasks]
 
     outcome = apply_suppressions(findings, suppressions, known_codes())
     findings = outcome.findings + (outcome.unused if report_unused_suppressions else [])
@@ -167,13 +154,9 @@ def scan_target(
 def _read(file: SourceFile, cache: FactsCache, max_bytes: int
           ) -> Note | tuple[os.stat_result, str, bytes | None, FileFacts | None]:
     """(stat, content hash, bytes or None when the cache answered, cached facts) or a skip note."""
-    import stat
-
     try:
         info = os.stat(file.path)
     except OSError as exc:
-        from routecheck.scan.discovery import os_note
-
         return os_note(file.display, exc, "file")
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
@@ -189,8 +172,6 @@ def _read(file: SourceFile, cache: FactsCache, max_bytes: int
         with open(file.path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        from routecheck.scan.discovery import os_note
-
         return os_note(file.display, exc, "file")
     digest = content_digest(file.kind, data)
     return info, digest, data, cache.facts(digest)
@@ -199,18 +180,6 @@ def _read(file: SourceFile, cache: FactsCache, max_bytes: int
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
                     policy: str) -> list[Finding]:
     if ref.kind == "dynamic":
-        rule = dynamic_task
-        shown = call.argument if len(call.argument) <= 60 else call.argument[:57] + "..."
-        return [Finding(rule.code, rule.name, rule.severity, path, call.line, call.column,
-                        f"cannot resolve the task type {shown} of {call.callee}() to a literal; pass a task name, "
-                        "a constant, an Enum member or a Literal-typed name so it can be checked")]
-    out = []
-    rule = unregistered_task
-    for value in ref.values:
-        if value in tasks:
-            continue
-        close = difflib.get_close_matches(value, list(tasks), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"add [tasks.{value}] to {policy}"
-        out.append(Finding(rule.code, rule.name, rule.severity, path, call.line, call.column,
-                           f"task type '{value}' is not in the policy ({hint})", task=value))
-    return out
+        return [dynamic_task.finding(path, call.line, call.column, dynamic_task.message(call.argument, call.callee))]
+    return [unregistered_task.finding(path, call.line, call.column, unregistered_task.message(value, tasks, policy),
+                                      task=value) for value in ref.values if value not in tasks]

@@ -1,32 +1,52 @@
-"""The code rules RC200-RC206: identity and documentation pages (the checks live in the scanner).
+"""The code rules RC200-RC206: each one's identity, documentation page and message, in one place.
 
 RC207 stale-client belongs to the generated client (`routecheck.codegen.stale`).
 
-Each rule is declared by a documented function whose docstring is its page, like the policy rules;
-the functions hold no logic, so this module imports nothing heavy.
+Each rule is declared by a function whose docstring is its page, like the policy rules; the function
+words the finding's message. What a file holds is found by the scanner (`visitors`, `config_files`,
+`suppress`), which makes the findings with these rules; this module imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import difflib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Generic, ParamSpec
 
-from routecheck.finding import Rule, Severity
+from routecheck.finding import Finding, Rule, Severity
+
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class CodeRule(Generic[P]):
+    """A code rule and the function that words its message."""
+
+    rule: Rule
+    message: Callable[P, str]
+
+    def finding(self, path: str, line: int, column: int, message: str, *, task: str | None = None,
+                model: str | None = None) -> Finding:
+        rule = self.rule
+        return Finding(rule.code, rule.name, rule.severity, path, line, column, message, task=task, model=model)
+
 
 CODE_RULES: list[Rule] = []
 
 
-def code_rule(code: str, name: str, severity: Severity) -> Callable[[Callable[[], None]], Rule]:
-    def register(page: Callable[[], None]) -> Rule:
-        rule = Rule(code, name, severity, inspect.getdoc(page) or "")
+def code_rule(code: str, name: str, severity: Severity) -> Callable[[Callable[P, str]], CodeRule[P]]:
+    def register(message: Callable[P, str]) -> CodeRule[P]:
+        rule = Rule(code, name, severity, inspect.getdoc(message) or "")
         CODE_RULES.append(rule)
-        return rule
+        return CodeRule(rule, message)
 
     return register
 
 
 @code_rule("RC200", "unused-suppression", Severity.WARNING)
-def unused_suppression() -> None:
+def unused_suppression(comment: str, code: str | None, *, known: bool = True) -> str:
     """A `# routecheck: ignore` comment suppresses nothing (reported only under --strict).
 
     ## Why is this bad?
@@ -45,10 +65,15 @@ def unused_suppression() -> None:
     model = settings.model
     ```
     """
+    if code is None:
+        return f"'{comment}' suppresses nothing"
+    if not known:
+        return f"'{comment}' names unknown rule code '{code}'"
+    return f"'{comment}' suppresses nothing: no {code} finding on this line"
 
 
 @code_rule("RC201", "hardcoded-model", Severity.ERROR)
-def hardcoded_model() -> None:
+def hardcoded_model(model: str) -> str:
     """A string literal in Python code is, or contains as a whole token, a model id.
 
     Counted: plain strings, each piece of an f-string, implicit concatenations (`"claude-" "opus-4-6"`),
@@ -77,10 +102,11 @@ def hardcoded_model() -> None:
     response = router.create("draft_email", messages=messages)   # the policy picks the model
     ```
     """
+    return f"hardcoded model id '{model}'; route the call through a task type so the policy picks the model"
 
 
 @code_rule("RC202", "direct-sdk-call", Severity.ERROR)
-def direct_sdk_call() -> None:
+def direct_sdk_call(call: str) -> str:
     """An LLM SDK call bypasses the routing client.
 
     Matched by the shape of the call, whatever the client object is called or how it was imported
@@ -108,10 +134,12 @@ def direct_sdk_call() -> None:
     reply = Router().create("classify_intent", messages=messages)
     ```
     """
+    return (f"direct SDK call {call}() bypasses the routing policy; call the generated client "
+            "(router.create(task, ...)) instead")
 
 
 @code_rule("RC203", "unregistered-task", Severity.ERROR)
-def unregistered_task() -> None:
+def unregistered_task(task: str, known: Collection[str], policy: str) -> str:
     """A routing call names a task type the policy does not have.
 
     Routing calls are the generated client's (`router.call(...)`, `router.create(...)`,
@@ -137,10 +165,13 @@ def unregistered_task() -> None:
     label = call_ai("classify_intent", prompt)  # a [tasks.classify_intent] table exists
     ```
     """
+    close = difflib.get_close_matches(task, list(known), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"add [tasks.{task}] to {policy}"
+    return f"task type '{task}' is not in the policy ({hint})"
 
 
 @code_rule("RC204", "dynamic-task", Severity.WARNING)
-def dynamic_task() -> None:
+def dynamic_task(argument: str, callee: str) -> str:
     """A routing call's task type is not something routecheck can resolve to a literal.
 
     Resolvable: a string literal, a module constant, an Enum member or class attribute, a name typed
@@ -166,10 +197,13 @@ def dynamic_task() -> None:
         return call_ai(task, prompt)
     ```
     """
+    shown = argument if len(argument) <= 60 else argument[:57] + "..."
+    return (f"cannot resolve the task type {shown} of {callee}() to a literal; pass a task name, a constant, "
+            "an Enum member or a Literal-typed name so it can be checked")
 
 
 @code_rule("RC205", "model-in-config", Severity.WARNING)
-def model_in_config() -> None:
+def model_in_config(model: str) -> str:
     """A model id appears in a configuration file (.yaml, .yml, .json, .toml, .ini, .cfg, .env).
 
     A plain text scan: every model id on a line that is not a comment (`#`, `;` or `//` first). The
@@ -193,10 +227,11 @@ def model_in_config() -> None:
       task: draft_email       # the policy maps the task to a tier
     ```
     """
+    return f"model id '{model}' in a config file; name a task type and let the policy pick the model"
 
 
 @code_rule("RC206", "unused-task", Severity.INFO)
-def unused_task() -> None:
+def unused_task(task: str) -> str:
     """A task type of the policy that no scanned code uses (whole-project scans only).
 
     A task counts as used when a routing call resolves to it or when its name appears as a string
@@ -216,3 +251,4 @@ def unused_task() -> None:
     ## Use instead
     Delete the table, or rename it to what the code calls.
     """
+    return f"task type '{task}' is in the policy but no scanned code uses it"

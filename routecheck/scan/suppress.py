@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from routecheck.finding import Finding, Severity
+from routecheck.finding import Finding
 from routecheck.scan.facts import Suppression
 from routecheck.scan.glob import glob_matches
 from routecheck.scan.lexer import LineIndex, comments
+from routecheck.scan.rules import unused_suppression
 
 _COMMENT = re.compile(r"#\s*routecheck:\s*ignore\b(?:\[(?P<codes>[^\]\r\n]*)\])?")
 
@@ -63,28 +64,20 @@ def apply_suppressions(
             used.add((finding.path, finding.line, "*" if sup.codes is None else finding.code))
             continue
         kept.append(finding)
+    rule = unused_suppression
     unused = []
-    from routecheck.scan.rules import unused_suppression as rule
-
     for path, items in suppressions.items():
         for sup in items:
             if sup.codes is None:
                 if (path, sup.line, "*") not in used:
-                    unused.append(_unused(rule.code, rule.name, path, sup, f"'{sup.text}' suppresses nothing"))
+                    unused.append(rule.finding(path, sup.line, sup.column, rule.message(sup.text, None)))
                 continue
             for code in sup.codes:
-                if code not in known_codes:
-                    message = f"'{sup.text}' names unknown rule code '{code}'"
-                elif (path, sup.line, code) not in used:
-                    message = f"'{sup.text}' suppresses nothing: no {code} finding on this line"
-                else:
-                    continue
-                unused.append(_unused(rule.code, rule.name, path, sup, message))
+                known = code in known_codes
+                if not known or (path, sup.line, code) not in used:
+                    message = rule.message(sup.text, code, known=known)
+                    unused.append(rule.finding(path, sup.line, sup.column, message))
     return Suppressed(kept, unused)
-
-
-def _unused(code: str, name: str, path: str, sup: Suppression, message: str) -> Finding:
-    return Finding(code, name, Severity.WARNING, path, sup.line, sup.column, message)
 
 
 def apply_per_file_ignores(
