@@ -64,9 +64,6 @@ class Selection:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
-    def relative(self, path: Path) -> str | None:
-        return _below(str(path), str(self.root))
-
     def wanted(self, rel: str | None) -> bool:
         if rel is None:
             return True
@@ -102,13 +99,14 @@ def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
             kind = file_kind(path.name)
             if kind is None or path in seen:
                 continue
-            rel = selection.relative(path)
+            text = str(path)  # absolute and normalised: string work is what a per-file step can afford
+            rel = _below(text, str(selection.root))
             if rel is not None and any(part in SKIPPED_FOLDERS for part in rel.split("/")[:-1]):
                 continue
             if not selection.wanted(rel):
                 continue
             seen.add(path)
-            shown = _below(str(path), cwd) or display_path(path)
+            shown = _below(text, cwd) or path.as_posix()
             found.files.append(SourceFile(path, shown, rel or shown, kind))
     found.files.sort(key=lambda f: f.display)
     return found
