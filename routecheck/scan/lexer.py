@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ _STRING_BODY = (
 # a pattern that may start at any letter is tried at every letter (six times slower on real code).
 _TOKEN = re.compile(rf"#[^\r\n]*|{_STRING_BODY}", re.DOTALL)
 _PREFIX_LETTERS = frozenset("rRbBuUfF")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 _GAP = re.compile(r"(?:\s|\\\r?\n|[()])*")
 
 
