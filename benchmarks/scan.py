@@ -2,6 +2,7 @@
 
     python benchmarks/scan.py              # generate a synthetic tree (>= 500,000 lines) and measure it
     python benchmarks/scan.py TREE ...     # measure any tree(s) instead (scanned with policies/routing.toml)
+    python benchmarks/scan.py --plant 0.02 TREE   # a copy of TREE with findings planted in 2% of its files
     python benchmarks/scan.py --lines N    # a bigger or smaller synthetic tree
 
 Nothing is downloaded: the synthetic tree is generated locally from a fixed seed, varied realistic
@@ -34,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from routecheck.scan.discovery import SKIPPED_FOLDERS  # noqa: E402  -- this checkout, not an installed copy
+from routecheck.scan.discovery import SKIPPED_FOLDERS, file_kind  # noqa: E402  -- this checkout, not an installed copy
 
 # Measured as installed code runs: with bytecode caching (a machine that sets PYTHONDONTWRITEBYTECODE
 # would otherwise recompile every routecheck module on every run, which no installed tool pays).
@@ -188,6 +189,37 @@ def generate(root: Path, min_lines: int, seed: int = 20261124) -> Tree:
     return Tree(root, lines, files, planted, finding_files, clean_files)
 
 
+def plant(source: Path, target: Path, fraction: float, seed: int = 20261202) -> dict[str, int]:
+    """Copy what a scan reads of `source` (Python and config files) to `target`, appending a finding to
+    `fraction` of the Python files that parse (DESIGN.md §7: the stdlib "with model ids planted in 2 %
+    of its files"); the planted codes and counts."""
+    import ast
+    import warnings
+
+    rng = random.Random(seed)
+    planted: dict[str, int] = {}
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        kind = file_kind(path.name)
+        if kind is None or not path.is_file() or SKIPPED_FOLDERS.intersection(rel.parts):
+            continue
+        data = path.read_bytes()
+        if kind == "python" and rng.random() < fraction:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ast.parse(data)
+            except (SyntaxError, ValueError):
+                pass  # the deliberately broken files stay as they are
+            else:
+                snippet, code = rng.choice(FINDINGS)
+                data += snippet.encode()
+                planted[code] = planted.get(code, 0) + 1
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_bytes(data)
+    return planted
+
+
 # -- measuring ------------------------------------------------------------------------------------
 
 def timed(cmd: list[str], cwd: Path, repeat: int = 1, before: object = None) -> tuple[float, str]:
@@ -313,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("trees", nargs="*", type=Path, help="trees to measure instead of a synthetic one")
     parser.add_argument("--lines", type=int, default=500_000, help="size of the synthetic tree (default 500,000)")
+    parser.add_argument("--plant", type=float, default=0.0, metavar="FRACTION",
+                        help="measure a copy of each given tree with a finding appended to this fraction of its "
+                             "Python files (DESIGN.md measures the stdlib with 0.02)")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="routecheck-bench-") as temp:
@@ -329,9 +364,13 @@ def main(argv: list[str] | None = None) -> int:
             workdir.mkdir()
             (workdir / "pyproject.toml").write_text(
                 f'[tool.routecheck]\npolicy = "{(ROOT / "policies" / "routing.toml").as_posix()}"\n')
-            lines = sum(p.read_bytes().count(b"\n") for p in given.resolve().rglob("*.py")
-                        if p.is_file() and not SKIPPED_FOLDERS.intersection(p.relative_to(given.resolve()).parts))
-            print("\n".join(measure(given.resolve(), workdir, lines, None, None, None)))
+            tree, planted = given.resolve(), None
+            if args.plant:
+                tree = temp_path / given.resolve().name
+                planted = plant(given.resolve(), tree, args.plant)
+            lines = sum(p.read_bytes().count(b"\n") for p in tree.rglob("*.py")
+                        if p.is_file() and not SKIPPED_FOLDERS.intersection(p.relative_to(tree).parts))
+            print("\n".join(measure(tree, workdir, lines, planted, None, None)))
     return 0
 
 

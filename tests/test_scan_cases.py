@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.scan.helpers import FIXTURES, scan, triples
@@ -17,7 +19,7 @@ CASES: dict[str, list[tuple[str, int, int]]] = {
     "registry.py": [("RC201", 2, 24), ("RC201", 3, 20), ("RC201", 4, 5), ("RC201", 9, 42)],
     "model_args.py": [("RC201", 4, 38), ("RC201", 5, 44), ("RC201", 6, 6), ("RC201", 7, 9),
                       ("RC202", 4, 9), ("RC202", 5, 9)],
-    "aliased_import.py": [("RC202", 5, 1), ("RC202", 6, 1), ("RC202", 7, 1)],
+    "aliased_import.py": [("RC202", 5, 1), ("RC202", 6, 1), ("RC202", 7, 1), ("RC202", 8, 1)],
     "async_client.py": [("RC201", 7, 15), ("RC202", 6, 19)],
     "stream_with.py": [("RC201", 5, 62), ("RC201", 6, 53), ("RC202", 2, 10), ("RC202", 5, 18), ("RC202", 6, 16)],
     "enum_tasks.py": [("RC203", 20, 13), ("RC204", 22, 24)],
@@ -48,27 +50,27 @@ def test_every_case_file_has_expectations() -> None:
 def test_exact_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES)
     paths = [FIXTURES / "cases" / n for n in ("getenv_default.py", "aliased_import.py", "crossmod/app.py")]
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in sorted(
-        scan(paths, FIXTURES).findings, key=lambda f: f.sort_key())]
-    assert lines[0] == (
-        "cases/aliased_import.py:5:1: RC202 direct SDK call client.messages.create() bypasses the routing policy; "
+    lines = {f"{f.path}:{f.line}:{f.column}": f"{f.code} {f.message}" for f in scan(paths, FIXTURES).findings}
+    assert lines["cases/aliased_import.py:5:1"] == (
+        "RC202 direct SDK call client.messages.create() bypasses the routing policy; "
         "call the generated client (router.create(task, ...)) instead"
     )
-    assert lines[3] == (
-        "cases/crossmod/app.py:11:13: RC203 task type 'clasify_intent' is not in the policy "
-        "(did you mean 'classify_intent'?)"
+    assert lines["cases/aliased_import.py:8:1"] == (
+        "RC202 direct SDK call client.beta.messages.retrieve() bypasses the routing policy; "
+        "call the generated client (router.create(task, ...)) instead"
     )
-    assert lines[4] == (
-        "cases/crossmod/app.py:13:13: RC203 task type 'summarise_ticket' is not in the policy "
-        "(add [tasks.summarise_ticket] to policy.toml)"
+    assert lines["cases/crossmod/app.py:11:13"] == (
+        "RC203 task type 'clasify_intent' is not in the policy (did you mean 'classify_intent'?)"
     )
-    assert lines[6] == (
-        "cases/crossmod/app.py:17:13: RC204 cannot resolve the task type MISSING of call_ai() to a literal; "
+    assert lines["cases/crossmod/app.py:13:13"] == (
+        "RC203 task type 'summarise_ticket' is not in the policy (add [tasks.summarise_ticket] to policy.toml)"
+    )
+    assert lines["cases/crossmod/app.py:17:13"] == (
+        "RC204 cannot resolve the task type MISSING of call_ai() to a literal; "
         "pass a task name, a constant, an Enum member or a Literal-typed name so it can be checked"
     )
-    assert lines[7] == (
-        "cases/getenv_default.py:3:28: RC201 hardcoded model id 'claude-sonnet-4-6'; route the call through "
-        "a task type so the policy picks the model"
+    assert lines["cases/getenv_default.py:3:28"] == (
+        "RC201 hardcoded model id 'claude-sonnet-4-6'; route the call through a task type so the policy picks the model"
     )
 
 
@@ -82,3 +84,17 @@ def test_unused_suppressions_only_when_strict(monkeypatch: pytest.MonkeyPatch) -
         ("RC200", 4, 14, "'# routecheck: ignore[RC201]' suppresses nothing: no RC201 finding on this line"),
         ("RC200", 5, 11, "'# routecheck: ignore[RC999]' names unknown rule code 'RC999'"),
     ]
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_constant_from_a_module_parsed_only_for_its_model_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            cache: bool) -> None:
+    """A module parsed for a string finding alone records no symbols; a routing call importing from it
+    still resolves (the module is parsed again for what it defines), with the cache and without."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "consts.py").write_text('MODEL = "claude-opus-4-6"\nTASK = "nope_task"\n')
+    (tmp_path / "app.py").write_text('from consts import TASK\nLABEL = call_ai(TASK, "x")\n')
+    for _ in range(2 if cache else 1):  # with the cache: a cold run, then a warm one
+        result = scan([tmp_path], tmp_path, cache=cache)
+        assert [(f.path, f.code, f.line, f.column) for f in result.findings] == [
+            ("app.py", "RC203", 2, 17), ("consts.py", "RC201", 1, 9)]

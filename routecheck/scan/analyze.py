@@ -24,6 +24,7 @@ class ParseJob:
     text: str
     suppressions: tuple[Suppression, ...]
     quoted: tuple[str, ...]
+    symbols: bool  # record what the module defines, for routing calls in other modules
 
 
 class Analyzer:
@@ -54,7 +55,7 @@ class Analyzer:
         suppressions = parse_suppressions(text, python=True) if b"routecheck" in data else ()
         if not (calls or (models and self.prefilter.model_in_strings(text, string_tokens(text)))):
             return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
-        return ParseJob(text, suppressions, quoted)
+        return ParseJob(text, suppressions, quoted, symbols)
 
     def parse(self, job: ParseJob) -> FileFacts:
         """Parse and visit an admitted file; a syntax error (or any parser failure) is a note."""
@@ -87,14 +88,16 @@ class Analyzer:
             return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
         except RecursionError:
             return skipped(1, 1, "nested too deeply to parse; skipped")
-        wanted = candidate_lines(text, string_tokens(text), self.matcher, self.prefilter.call_lines)
+        wanted = candidate_lines(text, string_tokens(text), self.matcher, self.prefilter.calls_at)
+        # Definitions matter only to a routing call's task argument, here or in a module importing from here.
+        definitions = job.symbols or self.prefilter.route_calls.search(text) is not None
         source_lines = split_lines(text)
         chunks = []
         import libcst as cst
 
         from routecheck.scan.visitors import collect
 
-        for first, last in select_spans(tree, wanted):
+        for first, last in select_spans(tree, wanted, definitions=definitions):
             chunk = "".join(source_lines[first - 1:last])
             try:
                 chunks.append((cst.parse_module(chunk), chunk, first - 1))
@@ -108,4 +111,4 @@ class Analyzer:
         except RecursionError:
             return skipped(1, 1, "nested too deeply to analyse; skipped")
         return FileFacts(result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
-                         symbols=result.symbols)
+                         symbols=result.symbols if definitions else None)

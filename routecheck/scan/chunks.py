@@ -2,9 +2,10 @@
 
 libcst parses ~20k lines/s; Python's own `ast` parses the same file in a fraction of that time. So
 `ast` checks the syntax and gives each top-level statement's line span, and libcst parses only the
-statements that hold a candidate (a string with a model id, a line shaped like an SDK or routing
-call) plus the small ones that define names a task argument may use (imports, constants, Enum and
-Literal definitions). A top-level statement is complete Python on its own, so each selected run of
+statements that hold a candidate (a string with a model id, something shaped like an SDK or routing
+call) plus, when the file may hold a routing call or another module imports from it, the small ones
+that define names a task argument may use (imports, constants, Enum and Literal definitions). A
+top-level statement is complete Python on its own, so each selected run of
 lines parses alone and keeps its line numbers by an offset.
 """
 
@@ -32,19 +33,15 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
-def candidate_lines(text: str, tokens: list[StringToken], matcher: ModelMatcher,
-                    calls: re.Pattern[str] | None) -> set[int]:
-    """Lines (1-based) of strings holding a model id and of lines shaped like an SDK or routing call."""
+def candidate_lines(text: str, tokens: list[StringToken], matcher: ModelMatcher, calls: re.Pattern[str]) -> set[int]:
+    """Lines (1-based) of strings holding a model id and of what may be an SDK or routing call."""
     lines: set[int] = set()
     index = LineIndex(text)
     for run, members in adjacent_token_runs(text, tokens):
         if matcher.first(run) is not None:
             first, last = index.position(members[0].start)[0], index.position(members[-1].end - 1)[0]
             lines.update(range(first, last + 1))
-    if calls is not None:
-        for number, line in enumerate(split_lines(text), start=1):
-            if calls.search(line):
-                lines.add(number)
+    lines.update(index.position(match.start())[0] for match in calls.finditer(text))
     return lines
 
 
@@ -59,8 +56,9 @@ def _defines_names(stmt: ast.stmt) -> bool:
     return False
 
 
-def select_spans(tree: ast.Module, wanted: Iterable[int]) -> list[tuple[int, int]]:
-    """Merged (first, last) line spans of the top-level statements to parse."""
+def select_spans(tree: ast.Module, wanted: Iterable[int], *, definitions: bool) -> list[tuple[int, int]]:
+    """Merged (first, last) line spans of the top-level statements to parse: those holding a wanted line
+    and, with `definitions`, those defining names (what a routing call's task argument may name)."""
     marks = sorted(set(wanted))
     spans: list[tuple[int, int]] = []
     for stmt in tree.body:
@@ -68,7 +66,7 @@ def select_spans(tree: ast.Module, wanted: Iterable[int]) -> list[tuple[int, int
         first = min([stmt.lineno, *(d.lineno for d in decorators)])
         last = stmt.end_lineno or stmt.lineno
         hit = bisect.bisect_left(marks, first)
-        if (hit < len(marks) and marks[hit] <= last) or _defines_names(stmt):
+        if (hit < len(marks) and marks[hit] <= last) or (definitions and _defines_names(stmt)):
             if spans and first <= spans[-1][1] + 1:
                 spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
             else:

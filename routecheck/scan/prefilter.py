@@ -17,12 +17,15 @@ from routecheck.scan.settings import ScanSettings
 # search at memory speed, while a regex alternation tries every branch at every offset.
 _MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini")  # "gpt-" also finds chatgpt-4o-latest
 _WHOLE_STRING_MODEL = re.compile(rb"[\"']o[1-9]")
-_SDK = (
-    (b"messages", re.compile(rb"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b")),
-    (b"completions", re.compile(rb"chat\s*\.\s*completions\b")),
-    (b"responses", re.compile(rb"responses\s*\.\s*(?:create|stream|parse)\b")),
+# The shapes of SDK and generated-client calls, each after the word that must be in a file for it to match.
+_SDK_SHAPES = (
+    ("messages", r"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b|beta\s*\.\s*messages\b"),
+    ("completions", r"chat\s*\.\s*completions\b"),
+    ("responses", r"responses\s*\.\s*(?:create|stream|parse)\b"),
 )
-_ROUTER = re.compile(rb"outer\w*(?:\(\s*\))?\s*\.\s*(?:a?call|a?create|create_on_tier)\s*\(")
+_ROUTER_SHAPE = r"outer\w*(?:\(\s*\))?\s*\.\s*(?:a?call|a?create|create_on_tier)\s*\("
+_SDK = tuple((word.encode(), re.compile(shape.encode())) for word, shape in _SDK_SHAPES)
+_ROUTER = re.compile(_ROUTER_SHAPE.encode())
 
 
 class Prefilter:
@@ -40,15 +43,14 @@ class Prefilter:
                 self._extra.append(re.compile(pattern.encode()))
             except (re.error, UnicodeEncodeError):
                 self._always = True  # a pattern bytes cannot express: parse everything rather than miss
-        route = [b"call_ai"]
-        for name in settings.task_calls:
-            last = name.rsplit(".", 1)[-1].replace("*", "").replace("?", "")
-            route.append(last.encode() + b"(" if last else b"(")
-        self._route_needles = tuple(route)
-        words = ["messages", "completions", "responses", "outer", "call_ai"]
-        words += [re.escape(n.rsplit(".", 1)[-1].replace("*", "").replace("?", "")) for n in settings.task_calls]
-        #: A line that may hold (part of) an SDK or routing call: its statement must be parsed.
-        self.call_lines = re.compile("|".join(w for w in words if w))
+        # a configured task-call name by its last part, globs left out: "*.route" -> "route"
+        names = [n.rsplit(".", 1)[-1].replace("*", "").replace("?", "") for n in settings.task_calls]
+        self._route_needles = (b"call_ai", *(name.encode() + b"(" for name in names))
+        route = [_ROUTER_SHAPE, "call_ai", *(re.escape(name) for name in names if name)]
+        #: Where a routing call may be: its task argument may name a constant the module defines.
+        self.route_calls = re.compile("|".join(route))
+        #: Where an SDK or routing call may be: the statement around it must be parsed.
+        self.calls_at = re.compile("|".join([*(shape for _, shape in _SDK_SHAPES), *route]))
 
     def calls(self, data: bytes) -> bool:
         """May `data` hold an SDK call or a routing call?"""
