@@ -5,8 +5,8 @@ libcst parses ~20k lines/s; Python's own `ast` parses the same file in a fractio
 statements that hold a candidate (a string with a model id, something shaped like an SDK or routing
 call) plus, when the file may hold a routing call or another module imports from it, the small ones
 that define names a task argument may use (imports, constants, Enum and Literal definitions). A
-top-level statement is complete Python on its own, so each selected run of
-lines parses alone and keeps its line numbers by an offset.
+top-level statement is complete Python on its own, so each selected run of lines parses alone and
+keeps its line numbers by an offset.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from routecheck.scan.settings import ScanSettings
 # search at memory speed, while a regex alternation tries every branch at every offset.
 _MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini")  # "gpt-" also finds chatgpt-4o-latest
 _WHOLE_STRING_MODEL = re.compile(rb"[\"']o[1-9]")
-# The shapes of SDK and generated-client calls, each after the word that must be in a file for it to match.
+# The shapes of SDK calls, each with the word a file must hold for the shape to match (tested first).
 _SDK_SHAPES = (
     ("messages", r"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b|beta\s*\.\s*messages\b"),
     ("completions", r"chat\s*\.\s*completions\b"),
