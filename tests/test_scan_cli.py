@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from routecheck.cli import main
+from routecheck.scan.cache import FORMAT
 from tests.scan.helpers import FIXTURES
 
 APP = '''import anthropic
@@ -190,8 +191,6 @@ def test_concurrent_runs_share_the_cache_safely(proj: Path) -> None:
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len(set(outputs)) == 1
     caches = list((proj / ".routecheck_cache").glob("facts-*.json"))
-    from routecheck.scan.cache import FORMAT
-
     assert len(caches) == 1 and json.loads(caches[0].read_text())["format"] == FORMAT
     assert [p.name for p in (proj / ".routecheck_cache").iterdir() if p.name.startswith(".facts-")] == []
     again = subprocess.run(command, cwd=proj, env=env, capture_output=True, text=True, check=False)

@@ -45,15 +45,15 @@ class Analyzer:
     def triage(self, data: bytes, *, symbols: bool = False) -> FileFacts | ParseJob:
         """The facts of a file the prefilter rules out, or the job of parsing it."""
         quoted = tuple(name for name, dq, sq in self._quoted if dq in data or sq in data)
-        calls = symbols or self.prefilter.calls(data)
-        models = not calls and self.prefilter.models(data)
-        if not (calls or models) and b"routecheck" not in data and b"\0" not in data[:8192]:
+        must_parse = symbols or self.prefilter.calls(data)
+        models = not must_parse and self.prefilter.models(data)
+        if not (must_parse or models) and b"routecheck" not in data and b"\0" not in data[:8192]:
             return FileFacts(quoted_tasks=quoted)  # the fast path: most files end here, never decoded
         text = decode_python(data)
         if isinstance(text, Undecodable):
             return FileFacts(quoted_tasks=quoted, notes=(FileNote(text.line, text.column, text.message),))
         suppressions = parse_suppressions(text, python=True) if b"routecheck" in data else ()
-        if not (calls or (models and self.prefilter.model_in_strings(text, string_tokens(text)))):
+        if not (must_parse or (models and self.prefilter.model_in_strings(text, string_tokens(text)))):
             return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
         return ParseJob(text, suppressions, quoted, symbols)
 

@@ -73,10 +73,3 @@ def decode_text(data: bytes, encoding: str = "utf-8") -> str | Undecodable:
         return Undecodable(line, column, f"byte 0x{data[exc.start]:02x} is not valid {encoding}; skipped")
     except (LookupError, ValueError) as exc:  # codecs that cannot decode at all (e.g. 'hex' needs bytes-like input)
         return Undecodable(1, 1, f"cannot decode as '{encoding}': {exc}; skipped")
-
-
-def codecs_name(encoding: str) -> str:
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        return encoding
