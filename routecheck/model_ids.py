@@ -1,7 +1,10 @@
-"""What a model id looks like: the ids the installed anthropic SDK knows, and the common id shapes.
+"""What a model id looks like: the ids the installed anthropic SDK knows, and the id shapes code spells.
 
 The SDK's list is read from its source (the `ModelParam` literal) without importing the SDK, so that
-linting and scanning never pay for `import anthropic`.
+linting and scanning never pay for `import anthropic`. Shapes cover Anthropic's ids with their Bedrock
+(geo prefixes, ARNs, legacy ids) and Vertex forms, the OpenAI and Gemini families, third-party Bedrock
+ids, and a provider prefix before any of them (`openai:gpt-5.2`, `openrouter/anthropic/claude-…`), as
+LiteLLM and pydantic-ai spell them.
 """
 
 from __future__ import annotations
@@ -14,23 +17,40 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# Anthropic's own shape (claude-sonnet-4-6, claude-3-5-haiku-20241022, claude-2.1), with the
-# Vertex suffix (@20241022) and the Bedrock form (anthropic.claude-...-v1:0, optionally region-prefixed).
-_CLAUDE = r"claude-(?:[a-z]+-){0,3}\d+(?:-[a-z0-9]+|\.\d+)*(?:@\d{8})?"
-_BEDROCK = r"(?:[a-z]{2,4}\.)?anthropic\.claude-(?:[a-z]+-){0,3}\d+(?:-[a-z0-9]+|\.\d+)*(?::\d+)?"
-ANTHROPIC_SHAPES: tuple[str, ...] = (_BEDROCK, _CLAUDE)
-# The common OpenAI and Gemini shapes; "o1"-style names only count when a string is nothing else.
+_VERSIONED = r"(?:[a-z]+-){0,3}\d+(?:-[a-z0-9]+|\.\d+)*"
+# Anthropic's own shape (claude-sonnet-4-6, claude-3-5-haiku-20241022, claude-2.1), with the Vertex suffix
+# (@20241022); Bedrock's (anthropic.claude-…-v1:0, the legacy claude-v2 / claude-instant-v1), optionally
+# behind a cross-region inference profile's geo prefix, or inside a foundation-model / inference-profile ARN.
+_CLAUDE = rf"claude-{_VERSIONED}(?:@\d{{8}})?"
+_GEO = r"(?:(?:us|eu|apac|jp|au|ca|us-gov|global)\.)?"
+_BEDROCK_CLAUDE = rf"{_GEO}anthropic\.claude-(?:{_VERSIONED}|(?:instant-)?v\d+)(?::\d+)?"
+_ARN = rf"arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]*:\d*:(?:foundation-model|inference-profile)/{_BEDROCK_CLAUDE}"
+ANTHROPIC_SHAPES: tuple[str, ...] = (_ARN, _BEDROCK_CLAUDE, _CLAUDE)
 OTHER_SHAPES: tuple[str, ...] = (
+    # OpenAI: gpt-4o, gpt-4.1-mini, gpt-5.2, the open-weight gpt-oss-120b (also as Bedrock's openai.gpt-oss-…)
+    r"(?:openai\.)?gpt-oss-\d+b(?:-\d+:\d+)?",
     r"gpt-\d(?:\.\d+)?[a-z]?(?:-[a-z0-9]+)*",
     r"chatgpt-4o-latest",
+    r"text-embedding-(?:3-(?:small|large)|ada-002|00\d)",
+    # Gemini: chat families, embeddings, Live, experimental
     r"gemini-\d(?:\.\d+)?-(?:pro|flash|ultra|nano)(?:-[a-z0-9]+)*",
     r"gemini-pro(?:-vision)?",
+    r"gemini-embedding-(?:\d{3}|exp(?:-[a-z0-9]+)*)",
+    r"gemini-live-[a-z0-9.]+(?:-[a-z0-9.]+)*",
+    r"gemini-exp-\d{4}",
+    # Third-party models on Bedrock carry a vendor prefix and a -vN(:M) version suffix.
+    rf"{_GEO}(?:meta|mistral|amazon|cohere|ai21|deepseek|qwen|writer)\.[a-z][a-z0-9.-]*-v\d+(?::\d+)?",
 )
-WHOLE_STRING_SHAPES: tuple[str, ...] = (r"o[1-9](?:-(?:mini|pro|preview))?(?:-\d{4}-\d{2}-\d{2})?",)
+# OpenAI's o-series ("o3", "o4-mini"): a whole string, or one of a string listing only model ids.
+_O_SERIES = r"o[1-9](?:-(?:mini|pro|preview|deep-research))?(?:-\d{4}-\d{2}-\d{2})?"
+WHOLE_STRING_SHAPES: tuple[str, ...] = (_O_SERIES,)
+# `<provider>:` or `<provider>/` before an id (openai:gpt-5.2, bedrock/…, openrouter/anthropic/…).
+_PROVIDER = r"(?:[a-z][a-z0-9_-]*[:/]){0,3}"
 
 # A model id counts only as a whole token: not glued to letters, digits or id punctuation.
 _BEFORE = r"(?<![A-Za-z0-9_.@:/-])"
 _AFTER = r"(?![A-Za-z0-9_@/-])(?!\.[A-Za-z0-9_])(?!:[A-Za-z0-9])"
+_LIST_SEPARATORS = re.compile(r"[\s,;|]+")
 
 
 @functools.cache
@@ -70,16 +90,33 @@ class ModelMatcher:
         ids = sorted({*sdk_model_ids(), *known_ids}, key=len, reverse=True)
         alternatives = [re.escape(i) for i in ids] + list(ANTHROPIC_SHAPES) + list(OTHER_SHAPES)
         alternatives += [f"(?:{p})" for p in extra_patterns]
-        self._token = re.compile(f"{_BEFORE}(?:{'|'.join(alternatives)}){_AFTER}")
-        self._whole = re.compile("|".join(WHOLE_STRING_SHAPES))
+        self._token = re.compile(f"{_BEFORE}{_PROVIDER}(?:{'|'.join(alternatives)}){_AFTER}")
+        self._whole = re.compile(f"{_PROVIDER}(?:{'|'.join(WHOLE_STRING_SHAPES)})")
 
     def finditer(self, text: str) -> Iterator[ModelMatch]:
         """Every model id in `text`, left to right."""
         if self._whole.fullmatch(text):
             yield ModelMatch(0, len(text), text)
             return
-        for match in self._token.finditer(text):
-            yield ModelMatch(match.start(), match.end(), match.group())
+        matches = [ModelMatch(m.start(), m.end(), m.group()) for m in self._token.finditer(text)]
+        if matches or "o" in text:
+            matches = self._listed(text, matches)
+        yield from matches
+
+    def _listed(self, text: str, matches: list[ModelMatch]) -> list[ModelMatch]:
+        """With o-series ids added where `text` lists nothing but model ids ("gpt-4o, o3-mini")."""
+        items = [(m.start(), m.group()) for m in re.finditer(r"[^\s,;|]+", text)]
+        if len(items) < 2 or len(items) > 64:
+            return matches
+        found = {m.start: m for m in matches}
+        extra = []
+        for start, item in items:
+            if start in found and found[start].end == start + len(item):
+                continue
+            if not self._whole.fullmatch(item):
+                return matches
+            extra.append(ModelMatch(start, start + len(item), item))
+        return sorted([*matches, *extra], key=lambda m: m.start) if extra else matches
 
     def first(self, text: str) -> ModelMatch | None:
         return next(self.finditer(text), None)

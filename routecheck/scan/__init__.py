@@ -1,7 +1,7 @@
 """The code scanner (RC200-RC206): hardcoded models, direct SDK calls, task types the policy lacks.
 
 `scan_target` walks the given paths, reads each candidate once, asks the cache or the analyzer for the
-file's facts (parsing with libcst only what the prefilter admits), resolves task types across
+file's facts (parsing with `ast` only what the prefilter admits), resolves task types across
 modules, and turns facts into findings, less suppressions and per-file-ignores.
 """
 
@@ -129,8 +129,8 @@ def scan_target(
         models = model_in_config if file.kind == "config" else hardcoded_model
         findings += [models.finding(file.display, h.line, h.column, models.message(h.model), model=h.model)
                      for h in f.models]
-        findings += [direct_sdk_call.finding(file.display, c.line, c.column, direct_sdk_call.message(c.call))
-                     for c in f.sdk_calls]
+        findings += [direct_sdk_call.finding(file.display, c.line, c.column,
+                                             direct_sdk_call.message(c.call, called=c.called)) for c in f.sdk_calls]
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
             used_tasks.update(ref.values)

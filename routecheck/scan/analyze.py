@@ -1,20 +1,20 @@
-"""One Python file's facts from its bytes: decode, prefilter, parse (only if worth it), visit."""
+"""One Python file's facts from its bytes: decode, prefilter, parse with `ast` (only if worth it), collect."""
 
 from __future__ import annotations
 
-import sys
+import ast
+import warnings
 from dataclasses import dataclass
 
 from routecheck.model_ids import ModelMatcher
-from routecheck.scan.chunks import candidate_lines, select_spans, split_lines
+from routecheck.scan.calls import CallCollector, select_statements
 from routecheck.scan.facts import FileFacts, FileNote, Suppression
-from routecheck.scan.lexer import string_tokens
+from routecheck.scan.lexer import Positions, string_tokens
 from routecheck.scan.prefilter import Prefilter
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
+from routecheck.scan.strings import documentation_starts, model_hits
 from routecheck.scan.suppress import parse_suppressions
-
-_RECURSION_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +58,7 @@ class Analyzer:
         return ParseJob(text, suppressions, quoted, symbols)
 
     def parse(self, job: ParseJob) -> FileFacts:
-        """Parse and visit an admitted file; a syntax error (or any parser failure) is a note."""
-        # libcst visits recursively; generated modules (long implicit concatenations, deep literals)
-        # nest deeper than the default limit. Python-to-Python calls need no C stack on 3.11+.
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
-        try:
-            return self._parse(job)
-        finally:
-            sys.setrecursionlimit(limit)
-
-    def _parse(self, job: ParseJob) -> FileFacts:
-        import ast
-        import warnings
-
+        """Parse and analyse an admitted file; a syntax error (or any parser failure) is a note."""
         text, suppressions, quoted = job.text, job.suppressions, job.quoted
 
         def skipped(line: int, column: int, message: str) -> FileFacts:
@@ -84,31 +71,22 @@ class Analyzer:
                 tree = ast.parse(text)
         except SyntaxError as exc:  # Python's own message and position are the familiar ones
             return skipped(exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}; skipped")
+        except RecursionError:  # the parser's own guard against trees too deep for the C stack
+            return skipped(1, 1, "nested too deeply to parse; skipped")
         except (ValueError, MemoryError) as exc:
             return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
-        except RecursionError:
-            return skipped(1, 1, "nested too deeply to parse; skipped")
-        wanted = candidate_lines(text, string_tokens(text), self.matcher, self.prefilter.calls_at)
+        positions = Positions(text)
+        tokens = string_tokens(text)
+        documentation = {positions.offset(line, column) for line, column in documentation_starts(tree)}
+        models = model_hits(text, tokens, self.matcher, positions, documentation)
         # Definitions matter only to a routing call's task argument, here or in a module importing from here.
         definitions = job.symbols or self.prefilter.route_calls.search(text) is not None
-        source_lines = split_lines(text)
-        chunks = []
-        import libcst as cst
-
-        from routecheck.scan.visitors import collect
-
-        for first, last in select_spans(tree, wanted, definitions=definitions):
-            chunk = "".join(source_lines[first - 1:last])
-            try:
-                chunks.append((cst.parse_module(chunk), chunk, first - 1))
-            except RecursionError:
-                return skipped(first, 1, "nested too deeply to parse; skipped")
-            except Exception as exc:  # libcst's own parser failing where Python's did not: a note, not a crash
-                message = " ".join(str(getattr(exc, "message", exc)).split())
-                return skipped(first, 1, f"cannot parse with libcst ({type(exc).__name__}: {message}); skipped")
-        try:
-            result = collect(chunks, self.matcher, self.settings.task_calls)
-        except RecursionError:
-            return skipped(1, 1, "nested too deeply to analyse; skipped")
-        return FileFacts(result.models, result.sdk_calls, result.route_calls, suppressions, quoted,
-                         symbols=result.symbols if definitions else None)
+        collector = CallCollector(text, positions, self.settings.task_calls)
+        calls = [positions.position(match.start())[0] for match in self.prefilter.calls_at.finditer(text)]
+        if calls:
+            collector.walk(select_statements(tree, calls))
+        if definitions:
+            collector.define(tree)
+        found = collector.result()
+        return FileFacts(tuple(models), found.sdk_calls, found.route_calls, suppressions, quoted,
+                         symbols=found.symbols if definitions else None)

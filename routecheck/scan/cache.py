@@ -21,7 +21,7 @@ from routecheck.atomic import write_atomically
 from routecheck.scan.facts import FileFacts
 
 CACHE_FOLDER = ".routecheck_cache"
-FORMAT = 2  # 2: facts no longer count lines
+FORMAT = 3  # 2: facts no longer count lines; 3: SDK methods taken as values
 _RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
 _MAX_ENTRIES = 200_000
 _STALE_AFTER_S = 7 * 24 * 3600

@@ -44,6 +44,7 @@ class SdkCall:
     line: int
     column: int
     call: str
+    called: bool = True  # False: the method taken as a value (`create = client.messages.create`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ class FileFacts:
         sym = self.symbols
         return [
             [[h.line, h.column, h.model] for h in self.models],
-            [[c.line, c.column, c.call] for c in self.sdk_calls],
+            [[c.line, c.column, c.call, c.called] for c in self.sdk_calls],
             [[c.line, c.column, c.callee, c.argument, _ref_json(c.ref)] for c in self.route_calls],
             [[s.line, s.column, None if s.codes is None else list(s.codes), s.text] for s in self.suppressions],
             list(self.quoted_tasks),

@@ -1,9 +1,8 @@
-"""A tiny lexer for what positions need: where each string literal and comment of Python source starts.
+"""A tiny lexer: where each string literal and comment of Python source is, found by a regular expression in C.
 
-libcst's PositionProvider costs more than parsing itself; string literals are by far the most common
-thing a finding points at, and a regular expression finds their starts in C. The scanner pairs the
-n-th string token found here with the n-th string node libcst visits, and falls back to
-PositionProvider when the counts disagree (source this lexer does not understand).
+Model ids live in string literals, so the scanner finds them here, with their exact positions, and asks
+the stdlib `ast` only which strings stand alone as statements (docstrings). `Positions` turns `ast`'s
+UTF-8 byte columns into the character columns findings show.
 """
 
 from __future__ import annotations
@@ -95,3 +94,26 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+
+class Positions(LineIndex):
+    """Also `ast`'s (line, UTF-8 byte column) -> a character offset or a 1-based character column."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._text = text
+
+    def _chars(self, line: int, byte_column: int) -> int:
+        if byte_column == 0 or line > len(self._starts):
+            return byte_column
+        start = self._starts[line - 1]
+        head = self._text[start:start + byte_column]
+        if head.isascii():
+            return byte_column
+        return len(self._text[start:start + byte_column * 4].encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+
+    def offset(self, line: int, byte_column: int) -> int:
+        return self._starts[min(line, len(self._starts)) - 1] + self._chars(line, byte_column)
+
+    def column(self, line: int, byte_column: int) -> int:
+        return self._chars(line, byte_column) + 1

@@ -36,8 +36,6 @@ def parse_all(analyzer: Analyzer, jobs: Sequence[ParseJob], workers: int | None 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import libcst  # noqa: F401  -- imported before forking, so each worker starts with it loaded
-
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     # Biggest files first so one large file does not finish last on an otherwise idle pool.

@@ -2,7 +2,7 @@
 
 Stage one works on bytes (C-speed `in` tests and one regular expression); stage two, for files that
 only mention something shaped like a model id, asks the string lexer whether the mention is inside a
-string literal at all (comments are the usual culprit). Only what passes both is parsed by libcst.
+string literal at all (comments are the usual culprit). Only what passes both is parsed (by `ast`).
 """
 
 from __future__ import annotations
@@ -11,17 +11,23 @@ import re
 
 from routecheck.model_ids import ModelMatcher
 from routecheck.scan.lexer import StringToken, adjacent_runs
+from routecheck.scan.rules import SDK_CALL_SHAPES, SDK_WRAPPERS
 from routecheck.scan.settings import ScanSettings
 
 # Each regular expression runs only after a plain `in` test found its word: `in` is a C substring
 # search at memory speed, while a regex alternation tries every branch at every offset.
-_MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini")  # "gpt-" also finds chatgpt-4o-latest
+# "gpt-" also finds chatgpt-4o-latest and gpt-oss; the vendor words find third-party Bedrock ids.
+_MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini", b"text-embedding", b"llama", b"mistral.", b"amazon.", b"cohere.",
+                  b"ai21.", b"deepseek.", b"qwen.", b"writer.")
 _WHOLE_STRING_MODEL = re.compile(rb"[\"']o[1-9]")
-# The shapes of SDK calls, each with the word a file must hold for the shape to match (tested first).
-_SDK_SHAPES = (
-    ("messages", r"messages\s*\.\s*(?:create|stream|count_tokens|parse|batches)\b|beta\s*\.\s*messages\b"),
-    ("completions", r"chat\s*\.\s*completions\b"),
-    ("responses", r"responses\s*\.\s*(?:create|stream|parse)\b"),
+# RC202's shapes as text (a dot, maybe a wrapper, between parts), each with the word a file must hold
+# for it to match (tested first).
+_DOT = r"[\s\\]*\.[\s\\]*(?:(?:" + "|".join(sorted(SDK_WRAPPERS)) + r")[\s\\]*\.[\s\\]*)?"
+_FIRST_WORDS = sorted({shape[0] for shape in SDK_CALL_SHAPES})
+_SDK_SHAPES = tuple(
+    (word, "|".join(_DOT.join(r"\w+" if part == "*" else part for part in shape) + r"\b"
+                    for shape in SDK_CALL_SHAPES if shape[0] == word))
+    for word in _FIRST_WORDS
 )
 _ROUTER_SHAPE = r"outer\w*(?:\(\s*\))?\s*\.\s*(?:a?call|a?create|create_on_tier)\s*\("
 _SDK = tuple((word.encode(), re.compile(shape.encode())) for word, shape in _SDK_SHAPES)
@@ -29,7 +35,7 @@ _ROUTER = re.compile(_ROUTER_SHAPE.encode())
 
 
 class Prefilter:
-    """Decides, per file, whether libcst must parse it."""
+    """Decides, per file, whether it must be parsed."""
 
     def __init__(self, settings: ScanSettings, matcher: ModelMatcher) -> None:
         self._matcher = matcher

@@ -3,15 +3,16 @@
 RC207 stale-client belongs to the generated client (`routecheck.codegen.stale`).
 
 Each rule is declared by a function whose docstring is its page, like the policy rules; the function
-words the finding's message. What a file holds is found by the scanner (`visitors`, `config_files`,
-`suppress`), which makes the findings with these rules; this module imports nothing heavy.
+words the finding's message. What a file holds is found by the scanner (`calls`, `strings`,
+`config_files`, `suppress`), which makes the findings with these rules; RC202's shapes are declared here,
+beside its page, and both the page and the matcher read them. This module imports nothing heavy.
 """
 
 from __future__ import annotations
 
 import difflib
 import inspect
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Generic, ParamSpec
 
@@ -36,9 +37,15 @@ class CodeRule(Generic[P]):
 CODE_RULES: list[Rule] = []
 
 
-def code_rule(code: str, name: str, severity: Severity) -> Callable[[Callable[P, str]], CodeRule[P]]:
+def code_rule(code: str, name: str, severity: Severity, *, fill: Mapping[str, str] | None = None
+              ) -> Callable[[Callable[P, str]], CodeRule[P]]:
+    """Declare a code rule; `fill` replaces `<NAME>` placeholders of the page (text generated from data)."""
+
     def register(message: Callable[P, str]) -> CodeRule[P]:
-        rule = Rule(code, name, severity, inspect.getdoc(message) or "")
+        doc = inspect.getdoc(message) or ""
+        for key, value in (fill or {}).items():
+            doc = doc.replace(f"<{key}>", value)
+        rule = Rule(code, name, severity, doc)
         CODE_RULES.append(rule)
         return CodeRule(rule, message)
 
@@ -76,16 +83,23 @@ def unused_suppression(comment: str, code: str | None, *, known: bool = True) ->
 def hardcoded_model(model: str) -> str:
     """A string literal in Python code is, or contains as a whole token, a model id.
 
-    Counted: plain strings, each piece of an f-string, implicit concatenations (`"claude-" "opus-4-6"`),
-    defaults such as `os.getenv("MODEL", "claude-...")` or `Field(default="claude-...")`, dict values,
-    class attributes. Never counted: docstrings (and any other string standing alone as a statement),
-    comments, the policy file and the generated client. A model id inside a longer string counts only
-    as a whole token: `"claude-sonnet-4-6 is great"` counts, `"myclaude-sonnet-4-6x"` does not.
+    Counted: plain strings, each piece of an f-string (and strings nested in its fields), implicit
+    concatenations (`"claude-" "opus-4-6"`), defaults such as `os.getenv("MODEL", "claude-...")` or
+    `Field(default="claude-...")`, dict values, class attributes, in `.py` files and in the code cells
+    of notebooks (`.ipynb`; IPython magics and shell escapes are skipped). Never counted: docstrings (and
+    any other string standing alone as a statement), comments, the policy file and the generated
+    client. A model id inside a longer string counts only as a whole token: `"claude-sonnet-4-6 is
+    great"` counts, `"myclaude-sonnet-4-6x"`, `"claude-code"` and a URL path do not.
 
     Model ids are the policy's tier models, the ids the installed anthropic SDK knows, Anthropic's id
-    shapes (with the Bedrock and Vertex forms), the common OpenAI and Gemini shapes and the project's
+    shapes (Vertex `claude-…@date`; Bedrock `anthropic.claude-…` with geo prefixes such as `us.` or
+    `global.`, ARNs and legacy ids such as `anthropic.claude-v2`), the OpenAI and Gemini families
+    (`gpt-…`, `gpt-oss-…`, `text-embedding-3-…`, o-series ids as a whole string or in a string listing
+    only ids; `gemini-…`, `gemini-embedding-…`, `gemini-live-…`), third-party Bedrock ids
+    (`openai.gpt-oss-…`, `meta.llama…-v1:0`), any of these behind a provider prefix
+    (`openai:gpt-5.2`, `anthropic/claude-…`, `openrouter/anthropic/…`), and the project's
     `model-patterns`. The finding points at the string literal (the piece of a concatenation) that
-    holds the id.
+    holds the id; in a string that spans lines, at the id itself.
 
     ## Why is this bad?
     A model id in code is a routing decision nobody can see: it escapes the policy, its evidence gate
@@ -105,16 +119,37 @@ def hardcoded_model(model: str) -> str:
     return f"hardcoded model id '{model}'; route the call through a task type so the policy picks the model"
 
 
-@code_rule("RC202", "direct-sdk-call", Severity.ERROR)
-def direct_sdk_call(call: str) -> str:
+#: RC202: the dotted tails of a callee (or of a method taken as a value) that bypass the policy. "*" is any
+#: method but a resource name; a tail needs something before it (`client.`, `self.llm.`, `get_client().`).
+SDK_CALL_SHAPES: tuple[tuple[str, ...], ...] = (
+    ("messages", "create"), ("messages", "stream"), ("messages", "count_tokens"), ("messages", "parse"),
+    ("messages", "batches", "create"),
+    ("beta", "messages", "*"), ("beta", "messages", "batches", "create"),
+    ("chat", "completions", "create"), ("chat", "completions", "parse"), ("chat", "completions", "stream"),
+    ("responses", "create"), ("responses", "stream"), ("responses", "parse"),
+)
+#: Wrappers the SDKs put anywhere in a chain; they change the return type, not the call.
+SDK_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response"})
+#: Resource names "*" does not stand for.
+SDK_RESOURCES = frozenset({"batches", "models", "files"})
+
+
+def _shape_list() -> str:
+    return ", ".join(f"`*.{'.'.join(shape)}`" for shape in SDK_CALL_SHAPES)
+
+
+@code_rule("RC202", "direct-sdk-call", Severity.ERROR,
+           fill={"SDK_CALLS": _shape_list(), "WRAPPERS": ", ".join(f"`.{w}.`" for w in sorted(SDK_WRAPPERS))})
+def direct_sdk_call(call: str, *, called: bool = True) -> str:
     """An LLM SDK call bypasses the routing client.
 
-    Matched by the shape of the call, whatever the client object is called or how it was imported
-    (`from anthropic import AsyncAnthropic as A` changes nothing): `*.messages.create`,
-    `*.messages.stream`, `*.messages.count_tokens`, `*.messages.parse`, `*.messages.batches.create`,
-    every `*.beta.messages.*` call, `*.chat.completions.create` and `*.responses.create`. Awaited
-    calls and `with client.messages.stream(...)` blocks count the same. The generated client is never
-    reported.
+    Matched by the shape of the callee, whatever the client object is called or how it was imported
+    (`from anthropic import AsyncAnthropic as A` changes nothing): <SDK_CALLS> (`*` being any method).
+    The same with <WRAPPERS> anywhere in the chain. A method taken as a value counts too
+    (`create = client.messages.create`, `retry(client.chat.completions.create, ...)`). Awaited calls and
+    `with client.messages.stream(...)` blocks count the same. Calls that choose no model
+    (`batches.list`, `.retrieve`, `.cancel`, `.results`, `.delete`, beta or not) are not bypasses. The
+    generated client is never reported.
 
     ## Why is this bad?
     A direct call picks its own model, skips the max_tokens cap, the upgrade rules, the incident
@@ -134,8 +169,8 @@ def direct_sdk_call(call: str) -> str:
     reply = Router().create("classify_intent", messages=messages)
     ```
     """
-    return (f"direct SDK call {call}() bypasses the routing policy; call the generated client "
-            "(router.create(task, ...)) instead")
+    what = f"direct SDK call {call}()" if called else f"SDK method {call} taken as a value"
+    return f"{what} bypasses the routing policy; call the generated client (router.create(task, ...)) instead"
 
 
 @code_rule("RC203", "unregistered-task", Severity.ERROR)
