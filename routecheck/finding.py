@@ -17,7 +17,11 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One complete, immutable result of a check. Paths are display paths (POSIX, relative to cwd)."""
+    """One complete, immutable result of a check. Paths are display paths (POSIX, relative to cwd).
+
+    In a notebook, `cell` is the 1-based number of the cell among all the notebook's cells, and line and
+    column are within the cell (as ruff counts them); elsewhere it is None.
+    """
 
     code: str
     name: str
@@ -28,12 +32,13 @@ class Finding:
     message: str
     task: str | None = None
     model: str | None = None
+    cell: int | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.line, self.column, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code, self.message)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """Something a run could not do (a file it skipped and why); reported, never silent, never failing."""
 
@@ -41,6 +46,10 @@ class Note:
     line: int
     column: int
     message: str
+    cell: int | None = None
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +100,7 @@ class Report:
         fired = {f.code for f in ordered}
         return cls(
             findings=ordered,
-            notes=tuple(sorted(set(notes))),
+            notes=tuple(sorted(set(notes), key=Note.sort_key)),
             files_scanned=files_scanned,
             rules=tuple(r for r in rules if r.code in fired),
         )

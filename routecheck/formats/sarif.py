@@ -1,4 +1,8 @@
-"""SARIF 2.1.0, the format code-scanning services (GitHub code scanning among them) ingest."""
+"""SARIF 2.1.0, the format code-scanning services (GitHub code scanning among them) ingest.
+
+A finding in a notebook is located in the .ipynb file, with the line and column within the cell; the
+cell is named first in the message and kept as the result's `cell` property.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,10 @@ def _artifact(path: str) -> dict[str, str]:
     return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
 
 
+def _in_cell(cell: int | None, message: str) -> str:
+    return message if cell is None else f"cell {cell}: {message}"
+
+
 def render(report: Report) -> str:
     rules = [
         {
@@ -39,7 +47,7 @@ def render(report: Report) -> str:
         result: dict[str, Any] = {
             "ruleId": f.code,
             "level": _LEVEL[f.severity],
-            "message": {"text": f.message},
+            "message": {"text": _in_cell(f.cell, f.message)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -51,11 +59,13 @@ def render(report: Report) -> str:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        if f.cell is not None:
+            result["properties"] = {"cell": f.cell}
         results.append(result)
     notifications = [
         {
             "level": "note",
-            "message": {"text": n.message},
+            "message": {"text": _in_cell(n.cell, n.message)},
             "locations": [
                 {
                     "physicalLocation": {

@@ -84,6 +84,8 @@ def scan_target(
         assert data is not None
         if file.kind == "config":
             result: FileFacts | ParseJob = config_facts(data, analyzer.matcher, analyzer.prefilter)
+        elif file.kind == "notebook":
+            result = analyzer.notebook(data)
         else:
             result = analyzer.triage(data)
         if isinstance(result, ParseJob):
@@ -122,15 +124,16 @@ def scan_target(
     used_tasks: set[str] = set()
     tasks = target.task_names
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
-        notes.extend(Note(file.display, n.line, n.column, n.message) for n in f.notes)
+        notes.extend(Note(file.display, n.line, n.column, n.message, n.cell) for n in f.notes)
         if f.suppressions:
             suppressions[file.display] = f.suppressions
         used_tasks.update(f.quoted_tasks)
         models = model_in_config if file.kind == "config" else hardcoded_model
-        findings += [models.finding(file.display, h.line, h.column, models.message(h.model), model=h.model)
-                     for h in f.models]
+        findings += [models.finding(file.display, h.line, h.column, models.message(h.model), model=h.model,
+                                    cell=h.cell) for h in f.models]
         findings += [direct_sdk_call.finding(file.display, c.line, c.column,
-                                             direct_sdk_call.message(c.call, called=c.called)) for c in f.sdk_calls]
+                                             direct_sdk_call.message(c.call, called=c.called), cell=c.cell)
+                     for c in f.sdk_calls]
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
             used_tasks.update(ref.values)
@@ -148,7 +151,7 @@ def scan_target(
     if problem is not None:
         notes.append(Note(CACHE_FOLDER, 1, 1, problem))
     ordered = tuple(sorted(findings, key=Finding.sort_key))
-    return ScanResult(ordered, tuple(sorted(set(notes))), len(facts))
+    return ScanResult(ordered, tuple(sorted(set(notes), key=Note.sort_key)), len(facts))
 
 
 def _read(file: SourceFile, cache: FactsCache, max_bytes: int
@@ -180,6 +183,7 @@ def _read(file: SourceFile, cache: FactsCache, max_bytes: int
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
                     policy: str) -> list[Finding]:
     if ref.kind == "dynamic":
-        return [dynamic_task.finding(path, call.line, call.column, dynamic_task.message(call.argument, call.callee))]
+        return [dynamic_task.finding(path, call.line, call.column, dynamic_task.message(call.argument, call.callee),
+                                     cell=call.cell)]
     return [unregistered_task.finding(path, call.line, call.column, unregistered_task.message(value, tasks, policy),
-                                      task=value) for value in ref.values if value not in tasks]
+                                      task=value, cell=call.cell) for value in ref.values if value not in tasks]

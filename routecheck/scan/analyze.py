@@ -10,6 +10,7 @@ from routecheck.model_ids import ModelMatcher
 from routecheck.scan.calls import CallCollector, select_statements
 from routecheck.scan.facts import FileFacts, FileNote, Suppression
 from routecheck.scan.lexer import Positions, string_tokens
+from routecheck.scan.notebook import read_notebook
 from routecheck.scan.prefilter import Prefilter
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
@@ -56,6 +57,33 @@ class Analyzer:
         if not (must_parse or (models and self.prefilter.model_in_strings(text, string_tokens(text)))):
             return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
         return ParseJob(text, suppressions, quoted, symbols)
+
+    def notebook(self, data: bytes) -> FileFacts:
+        """The facts of a notebook's code cells, placed in their cells. The cells are analysed as one module
+        (a name one cell defines resolves in the next); if that does not parse, each cell on its own."""
+        code = read_notebook(data)  # always: a malformed notebook is a note, whatever it holds
+        if isinstance(code, FileNote):
+            return FileFacts(notes=(code,))
+        must_parse = self.prefilter.calls(data)
+        if not (must_parse or self.prefilter.models(data) or b"routecheck" in data):
+            return FileFacts()
+        whole = self._text_facts(code.text, must_parse)
+        if not any(note.message.startswith("syntax error") for note in whole.notes) or len(code.cells) < 2:
+            return whole.in_cells(code.starts)
+        parts = [self._text_facts(text, must_parse).in_cells([(1, number)]) for number, text in code.cells]
+        return FileFacts(
+            models=tuple(h for p in parts for h in p.models), sdk_calls=tuple(c for p in parts for c in p.sdk_calls),
+            route_calls=tuple(r for p in parts for r in p.route_calls),
+            suppressions=tuple(s for p in parts for s in p.suppressions), quoted_tasks=whole.quoted_tasks,
+            notes=tuple(n for p in parts for n in p.notes),
+        )
+
+    def _text_facts(self, text: str, must_parse: bool) -> FileFacts:
+        quoted = tuple(name for name, _, _ in self._quoted if f'"{name}"' in text or f"'{name}'" in text)
+        suppressions = parse_suppressions(text, python=True) if "routecheck" in text else ()
+        if not (must_parse or self.prefilter.model_in_strings(text, string_tokens(text))):
+            return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
+        return self.parse(ParseJob(text, suppressions, quoted, symbols=False))
 
     def parse(self, job: ParseJob) -> FileFacts:
         """Parse and analyse an admitted file; a syntax error (or any parser failure) is a note."""

@@ -20,24 +20,29 @@ from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError, Problem
 from routecheck.finding import Finding
 from routecheck.paths import display_path
+from routecheck.scan.notebook import cell_source
 
 FORMAT = 1
 
 
 class LineTexts:
-    """The stripped text of a line of a file, read once per file (paths as findings show them)."""
+    """The stripped text of a line of a file (of a notebook's cell), read once per file (paths as findings
+    show them)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._lines: dict[str, list[str]] = {}
+        self._lines: dict[tuple[str, int | None], list[str]] = {}
 
-    def __call__(self, path: str, line: int) -> str:
-        if path not in self._lines:
+    def __call__(self, path: str, line: int, cell: int | None = None) -> str:
+        key = (path, cell)
+        if key not in self._lines:
             try:
-                self._lines[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+                data = Path(path).read_bytes()
             except OSError:
-                self._lines[path] = []
-        lines = self._lines[path]
+                data = b""
+            text = data.decode("utf-8", errors="replace") if cell is None else cell_source(data, cell)
+            self._lines[key] = text.splitlines()
+        lines = self._lines[key]
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
     def relative(self, path: str) -> str:
@@ -49,7 +54,8 @@ class LineTexts:
 
 
 def fingerprint(finding: Finding, texts: LineTexts) -> str:
-    parts = [finding.code, texts.relative(finding.path), texts(finding.path, finding.line),
+    # the cell's number is left out, as the line number is: moving a cell keeps its findings accepted
+    parts = [finding.code, texts.relative(finding.path), texts(finding.path, finding.line, finding.cell),
              finding.model or "", finding.task or ""]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 

@@ -19,7 +19,7 @@ from routecheck.finding import Note
 from routecheck.paths import display_path
 from routecheck.scan.glob import glob_matches
 
-Kind = Literal["python", "config"]
+Kind = Literal["python", "notebook", "config"]
 
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".env"})
 #: Folders no scan walks into (what ruff and pre-commit users expect to be left alone).
@@ -31,9 +31,11 @@ SKIPPED_FOLDERS = frozenset({
 
 
 def file_kind(name: str) -> Kind | None:
-    """'python' for .py files, 'config' for the config formats RC205 reads, None for anything else."""
+    """'python' for .py files, 'notebook' for .ipynb, 'config' for the config formats RC205 reads, else None."""
     if name.endswith(".py"):
         return "python"
+    if name.endswith(".ipynb"):
+        return "notebook"
     suffix = os.path.splitext(name)[1].lower()
     if suffix in CONFIG_SUFFIXES or name == ".env" or name.startswith(".env."):
         return "config"

@@ -7,8 +7,11 @@ what makes a content-hash cache correct. Task types imported from other modules 
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 #: How a routing call's task type is known.
 RefKind = Literal["values", "imported", "imported-alias", "trusted", "dynamic"]
@@ -37,6 +40,7 @@ class ModelHit:
     line: int
     column: int
     model: str
+    cell: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,7 @@ class SdkCall:
     column: int
     call: str
     called: bool = True  # False: the method taken as a value (`create = client.messages.create`)
+    cell: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class RouteCall:
     callee: str
     argument: str
     ref: TaskRef
+    cell: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,7 @@ class Suppression:
     column: int
     codes: tuple[str, ...] | None
     text: str
+    cell: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +88,7 @@ class FileNote:
     line: int
     column: int
     message: str
+    cell: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +103,34 @@ class FileFacts:
     notes: tuple[FileNote, ...] = ()
     symbols: Symbols | None = None
 
+    def in_cells(self, cells: Sequence[tuple[int, int]]) -> FileFacts:
+        """These facts, found in a notebook's code cells joined into one text, placed in their cells:
+        `cells` is each cell's (first line in the joined text, cell number), in order."""
+        firsts = [first for first, _ in cells]
+
+        def place(line: int) -> tuple[int, int]:
+            first, number = cells[max(bisect.bisect_right(firsts, line) - 1, 0)]
+            return line - first + 1, number
+
+        def moved(item: _Placed) -> _Placed:
+            line, cell = place(item.line)
+            return dataclasses.replace(item, line=line, cell=cell)
+
+        return FileFacts(
+            models=tuple(map(moved, self.models)), sdk_calls=tuple(map(moved, self.sdk_calls)),
+            route_calls=tuple(map(moved, self.route_calls)), suppressions=tuple(map(moved, self.suppressions)),
+            quoted_tasks=self.quoted_tasks, notes=tuple(map(moved, self.notes)), symbols=self.symbols,
+        )
+
     def to_json(self) -> list[Any]:
         sym = self.symbols
         return [
-            [[h.line, h.column, h.model] for h in self.models],
-            [[c.line, c.column, c.call, c.called] for c in self.sdk_calls],
-            [[c.line, c.column, c.callee, c.argument, _ref_json(c.ref)] for c in self.route_calls],
-            [[s.line, s.column, None if s.codes is None else list(s.codes), s.text] for s in self.suppressions],
+            [[h.line, h.column, h.model, h.cell] for h in self.models],
+            [[c.line, c.column, c.call, c.called, c.cell] for c in self.sdk_calls],
+            [[c.line, c.column, c.callee, c.argument, _ref_json(c.ref), c.cell] for c in self.route_calls],
+            [[s.line, s.column, None if s.codes is None else list(s.codes), s.text, s.cell] for s in self.suppressions],
             list(self.quoted_tasks),
-            [[n.line, n.column, n.message] for n in self.notes],
+            [[n.line, n.column, n.message, n.cell] for n in self.notes],
             None if sym is None else [sym.constants, sym.classes, {k: list(v) for k, v in sym.aliases.items()},
                                       {k: list(v) for k, v in sym.imports.items()}],
         ]
@@ -114,8 +141,9 @@ class FileFacts:
         return cls(
             models=tuple(ModelHit(*m) for m in models),
             sdk_calls=tuple(SdkCall(*c) for c in sdk),
-            route_calls=tuple(RouteCall(r[0], r[1], r[2], r[3], _ref_from_json(r[4])) for r in routes),
-            suppressions=tuple(Suppression(s[0], s[1], None if s[2] is None else tuple(s[2]), s[3]) for s in sups),
+            route_calls=tuple(RouteCall(r[0], r[1], r[2], r[3], _ref_from_json(r[4]), r[5]) for r in routes),
+            suppressions=tuple(Suppression(s[0], s[1], None if s[2] is None else tuple(s[2]), s[3], s[4])
+                               for s in sups),
             quoted_tasks=tuple(quoted),
             notes=tuple(FileNote(*n) for n in notes),
             symbols=None if sym is None else Symbols(
@@ -123,6 +151,9 @@ class FileFacts:
                 {k: (v[0], v[1], v[2]) for k, v in sym[3].items()},
             ),
         )
+
+
+_Placed = TypeVar("_Placed", ModelHit, SdkCall, RouteCall, Suppression, FileNote)
 
 
 def _ref_json(ref: TaskRef) -> list[Any]:

@@ -29,9 +29,10 @@ class CodeRule(Generic[P]):
     message: Callable[P, str]
 
     def finding(self, path: str, line: int, column: int, message: str, *, task: str | None = None,
-                model: str | None = None) -> Finding:
+                model: str | None = None, cell: int | None = None) -> Finding:
         rule = self.rule
-        return Finding(rule.code, rule.name, rule.severity, path, line, column, message, task=task, model=model)
+        return Finding(rule.code, rule.name, rule.severity, path, line, column, message, task=task, model=model,
+                       cell=cell)
 
 
 CODE_RULES: list[Rule] = []

@@ -55,13 +55,13 @@ def apply_suppressions(
     findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], known_codes: frozenset[str]
 ) -> Suppressed:
     """Drop findings a comment on their line suppresses; report the comments that suppress nothing."""
-    by_line = {(path, s.line): s for path, items in suppressions.items() for s in items}
-    used: set[tuple[str, int, str]] = set()
+    by_line = {(path, s.cell, s.line): s for path, items in suppressions.items() for s in items}
+    used: set[tuple[str, int | None, int, str]] = set()
     kept = []
     for finding in findings:
-        sup = by_line.get((finding.path, finding.line))
+        sup = by_line.get((finding.path, finding.cell, finding.line))
         if sup is not None and (sup.codes is None or finding.code in sup.codes):
-            used.add((finding.path, finding.line, "*" if sup.codes is None else finding.code))
+            used.add((finding.path, finding.cell, finding.line, "*" if sup.codes is None else finding.code))
             continue
         kept.append(finding)
     rule = unused_suppression
@@ -69,14 +69,14 @@ def apply_suppressions(
     for path, items in suppressions.items():
         for sup in items:
             if sup.codes is None:
-                if (path, sup.line, "*") not in used:
-                    unused.append(rule.finding(path, sup.line, sup.column, rule.message(sup.text, None)))
+                if (path, sup.cell, sup.line, "*") not in used:
+                    unused.append(rule.finding(path, sup.line, sup.column, rule.message(sup.text, None), cell=sup.cell))
                 continue
             for code in sup.codes:
                 known = code in known_codes
-                if not known or (path, sup.line, code) not in used:
+                if not known or (path, sup.cell, sup.line, code) not in used:
                     message = rule.message(sup.text, code, known=known)
-                    unused.append(rule.finding(path, sup.line, sup.column, message))
+                    unused.append(rule.finding(path, sup.line, sup.column, message, cell=sup.cell))
     return Suppressed(kept, unused)
 
 
