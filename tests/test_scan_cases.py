@@ -30,6 +30,22 @@ CASES: dict[str, list[tuple[str, int, int]]] = {
     "crossmod/app.py": [("RC203", 11, 13), ("RC203", 13, 13), ("RC203", 15, 13), ("RC204", 17, 13)],
     "crossmod/pkg/tasks.py": [],
     "task_calls.py": [("RC203", 4, 10), ("RC203", 6, 24)],
+    # LiteLLM / pydantic-ai spellings; a provider alone, URL paths, claude-code and glued names are no ids
+    "provider_prefixes.py": [("RC201", 1, 15), ("RC201", 2, 10), ("RC201", 3, 10), ("RC201", 4, 12), ("RC201", 4, 29),
+                             ("RC201", 4, 50), ("RC201", 5, 11), ("RC201", 6, 10), ("RC201", 7, 10)],
+    # geo prefixes, ARNs, legacy and third-party ids; "gpt-oss" the product, a domain, a vendor word are not
+    "bedrock_ids.py": [("RC201", 2, 11), ("RC201", 3, 11), ("RC201", 4, 13), ("RC201", 5, 11), ("RC201", 6, 11),
+                       ("RC201", 7, 15), ("RC201", 8, 12), ("RC201", 10, 14), ("RC201", 11, 11), ("RC201", 12, 11),
+                       ("RC201", 12, 34), ("RC201", 12, 59), ("RC201", 12, 90), ("RC201", 13, 16), ("RC201", 14, 9)],
+    # o-series ids count in a string that lists only ids (each one a finding at the literal)
+    "id_families.py": [("RC201", 1, 9), ("RC201", 2, 8), ("RC201", 3, 14), ("RC201", 4, 16), ("RC201", 5, 7),
+                       ("RC201", 6, 13), ("RC201", 6, 13), ("RC201", 6, 13), ("RC201", 7, 9), ("RC201", 7, 9)],
+    # in a string spanning lines the id's own line and column; on one line, the literal (the piece)
+    "multiline.py": [("RC201", 3, 26), ("RC201", 4, 1), ("RC201", 6, 9), ("RC201", 8, 11), ("RC201", 10, 10),
+                     ("RC201", 12, 11), ("RC201", 20, 19)],
+    # wrappers, methods taken as values, batch creation; batch reads and resources are not bypasses
+    "sdk_shapes.py": [("RC202", 6, 7), ("RC202", 7, 12), ("RC202", 8, 12), ("RC202", 9, 14), ("RC202", 10, 10),
+                      ("RC202", 11, 18), ("RC202", 12, 29), ("RC202", 13, 9), ("RC202", 14, 14)],
 }
 
 
@@ -72,6 +88,29 @@ def test_exact_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     assert lines["cases/getenv_default.py:3:28"] == (
         "RC201 hardcoded model id 'claude-sonnet-4-6'; route the call through a task type so the policy picks the model"
     )
+
+
+def test_models_as_spelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    paths = [FIXTURES / "cases" / n for n in ("provider_prefixes.py", "id_families.py")]
+    assert [(f.line, f.column, f.model) for f in scan(paths, FIXTURES).findings] == [
+        (1, 9, "gemini-embedding-001"), (2, 8, "gemini-live-2.5-flash-preview"), (3, 14, "gemini-exp-1206"),
+        (4, 16, "text-embedding-3-small"), (5, 7, "gpt-oss-20b"), (6, 13, "gpt-4o"), (6, 13, "o1"),
+        (6, 13, "o3-mini"), (7, 9, "o3"), (7, 9, "o4-mini"),
+        (1, 15, "openai:gpt-5.2"), (2, 10, "anthropic:claude-sonnet-4-6"), (3, 10, "google-gla:gemini-2.5-pro"),
+        (4, 12, "openai/gpt-4o"), (4, 29, "azure/gpt-4o-mini"), (4, 50, "vertex_ai/claude-3-5-sonnet-v2@20241022"),
+        (5, 11, "bedrock/anthropic.claude-3-5-sonnet-20241022-v2:0"),
+        (6, 10, "openrouter/anthropic/claude-3.5-sonnet"), (7, 10, "models/gemini-2.0-flash"),
+    ]
+
+
+def test_sdk_method_taken_as_a_value_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    found = {(f.line, f.column): f.message for f in scan([FIXTURES / "cases" / "sdk_shapes.py"], FIXTURES).findings}
+    assert found[(10, 10)] == ("SDK method client.messages.create taken as a value bypasses the routing policy; "
+                               "call the generated client (router.create(task, ...)) instead")
+    assert found[(6, 7)] == ("direct SDK call client.messages.with_raw_response.create() bypasses the routing policy; "
+                             "call the generated client (router.create(task, ...)) instead")
 
 
 def test_unused_suppressions_only_when_strict(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ runs by default). The hook repository is a snapshot of this checkout, uncommitte
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -81,3 +82,14 @@ def test_pre_commit_blocks_a_hardcoded_model(tmp_path: Path, monkeypatch: pytest
     passed = commit("routed call")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert git(app, "log", "--format=%s").stdout == "routed call\n"
+
+    notebook = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Trying models\n"]},
+                          {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": ["!pip install anthropic\n", "MODEL = \"claude-opus-4-6\"\n"]}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (app / "explore.ipynb").write_text(json.dumps(notebook, indent=1))
+    blocked = commit("a notebook")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert ("explore.ipynb:cell 2:2:9: RC201 [error] hardcoded model id 'claude-opus-4-6'; route the call "
+            "through a task type so the policy picks the model") in output

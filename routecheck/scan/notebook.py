@@ -3,8 +3,8 @@
 Cells are numbered from 1 among all the notebook's cells (markdown ones too), as ruff and Jupyter
 number them. The code cells are joined in order so that names defined in one cell resolve in a
 later one; each masked line (a `%magic`, a `!shell` escape, `x = !cmd`, `obj?` help) becomes `pass`
-at its indentation, so lines and columns stay those of the cell. A cell behind a cell magic that is
-not Python (`%%bash`, `%%html`, ...) is left out.
+at its indentation, so lines and columns stay those of the cell; `%time stmt` keeps its statement, in
+place. A cell behind a cell magic that is not Python (`%%bash`, `%%html`, ...) is left out.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from routecheck.scan.facts import FileNote
 
-#: Cell magics whose body is still Python.
+#: Cell magics whose body is still Python, and line magics whose argument is a Python statement.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit"})
+PYTHON_LINE_MAGICS = frozenset({"time", "timeit", "prun", "memit"})
+_LINE_MAGIC = re.compile(r"^([ \t]*)%(\w+)([ \t]+)(?=\S)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # where Python breaks lines (str.splitlines breaks at more)
 _MAGIC = re.compile(r"^([ \t]*)(?:[%!?]|[\w.]+\?\??[ \t]*$|[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*=[ \t]*[%!])")
 
@@ -61,6 +63,11 @@ def _masked(source: str) -> list[str] | None:
         lines[0] = "pass"
     out = []
     for line in lines:
+        timed = _LINE_MAGIC.match(line)
+        if timed and timed.group(2) in PYTHON_LINE_MAGICS:  # `%time f(x)` -> `_=    f(x)`: same columns
+            indent, width = timed.group(1), timed.end() - len(timed.group(1))
+            out.append(indent + "_=".ljust(width) + line[timed.end():])
+            continue
         match = _MAGIC.match(line)
         out.append(f"{match.group(1)}pass" if match else line)
     return out
@@ -79,8 +86,8 @@ def read_notebook(data: bytes) -> NotebookCode | FileNote:
         return FileNote(1, 1, "not a valid notebook (no 'cells' list); skipped")
     metadata = document.get("metadata")
     language = _language(metadata) if isinstance(metadata, dict) else None
-    if language is not None and language != "python":
-        return FileNote(1, 1, f"a {language} notebook, not Python; skipped")
+    if language is not None and language.lower() != "python":
+        return FileNote(1, 1, f"notebook language {language!r}, not Python; skipped")
     code: list[tuple[int, str]] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -99,7 +106,7 @@ def _language(metadata: dict[str, object]) -> str | None:
     for key, field in (("language_info", "name"), ("kernelspec", "language")):
         section = metadata.get(key)
         if isinstance(section, dict) and isinstance(section.get(field), str):
-            return str(section[field]).lower()
+            return str(section[field])
     return None
 
 
