@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import sysconfig
+import time
 import warnings
 from pathlib import Path
 
@@ -115,3 +116,30 @@ def test_process_pool_gives_the_same_facts() -> None:
     jobs = [job for job in map(ANALYZER.triage, texts) if isinstance(job, ParseJob)]
     assert len(jobs) == 4
     assert parse_all(ANALYZER, jobs, workers=2, min_chars=0) == parse_all(ANALYZER, jobs, workers=1)
+
+
+DEEP = 50_000
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # tens of thousands of terms or attribute hops: Python's parser refuses them; a note, not a crash
+    ("x = " + " + ".join(["a"] * DEEP) + '\nM = "claude-opus-4-6"\n',
+     ([], [(1, 1, "nested too deeply to parse; skipped")])),
+    ("client" + ".b" * DEEP + '.messages.create(model="m")\n', ([], [(1, 1, "nested too deeply to parse; skipped")])),
+    ("x = " + "(" * DEEP + ")" * DEEP + '\nM = "claude-opus-4-6"\n',
+     ([], [(1, 205, "syntax error: too many nested parentheses; skipped")])),
+    # as deep as the parser accepts: found, with an iterative walk
+    ("r = client" + ".b" * 800 + '.messages.create(model="m")\n', ([("RC202", 1, 5)], [])),
+    ("M = " + " ".join(['"x "'] * DEEP) + ' "claude-opus-4-6"\n', ([("RC201", 1, 250_005)], [])),
+    ("call_ai(" + "[" * 150 + "]" * 150 + ")\n", ([("RC204", 1, 9)], [])),
+])
+def test_deeply_nested_input_gives_a_note_or_a_finding(source: str, expected: tuple[list[tuple[str, int, int]],
+                                                        list[tuple[int, int, str]]], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "deep.py").write_text(source)
+    started = time.perf_counter()
+    result = scan([tmp_path / "deep.py"], tmp_path)
+    assert time.perf_counter() - started < 20
+    found = [(f.code, f.line, f.column) for f in result.findings]
+    assert (found, [(n.line, n.column, n.message) for n in result.notes]) == expected

@@ -105,16 +105,19 @@ class Analyzer:
             return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
         positions = Positions(text)
         tokens = string_tokens(text)
-        documentation = {positions.offset(line, column) for line, column in documentation_starts(tree)}
-        models = model_hits(text, tokens, self.matcher, positions, documentation)
         # Definitions matter only to a routing call's task argument, here or in a module importing from here.
         definitions = job.symbols or self.prefilter.route_calls.search(text) is not None
-        collector = CallCollector(text, positions, self.settings.task_calls)
-        calls = [positions.position(match.start())[0] for match in self.prefilter.calls_at.finditer(text)]
-        if calls:
-            collector.walk(select_statements(tree, calls))
-        if definitions:
-            collector.define(tree)
-        found = collector.result()
+        try:
+            documentation = {positions.offset(line, column) for line, column in documentation_starts(tree)}
+            models = model_hits(text, tokens, self.matcher, positions, documentation)
+            collector = CallCollector(text, positions, self.settings.task_calls)
+            calls = [positions.position(match.start())[0] for match in self.prefilter.calls_at.finditer(text)]
+            if calls:
+                collector.walk(select_statements(tree, calls))
+            if definitions:
+                collector.define(tree)
+            found = collector.result()
+        except RecursionError:  # the walks are iterative; this guards what is not (nested assignment targets)
+            return skipped(1, 1, "nested too deeply to analyse; skipped")
         return FileFacts(tuple(models), found.sdk_calls, found.route_calls, suppressions, quoted,
                          symbols=found.symbols if definitions else None)
