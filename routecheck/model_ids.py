@@ -47,6 +47,12 @@ WHOLE_STRING_SHAPES: tuple[str, ...] = (_O_SERIES,)
 # `<provider>:` or `<provider>/` before an id (openai:gpt-5.2, bedrock/…, openrouter/anthropic/…).
 _PROVIDER = r"(?:[a-z][a-z0-9_-]*[:/]){0,3}"
 
+#: Words one of which every shape above contains ("gpt-" also finds chatgpt-4o-latest and gpt-oss; the vendor
+#: words, third-party Bedrock ids): found first, with a plain substring search, before any shape is tried.
+NEEDLES: tuple[str, ...] = ("claude", "gpt-", "gemini", "text-embedding", "llama", "mistral.", "amazon.", "cohere.",
+                            "ai21.", "deepseek.", "qwen.", "writer.")
+_O_NEEDLE = r"(?<![A-Za-z0-9_.-])o[1-9]"
+
 # A model id counts only as a whole token: not glued to letters, digits or id punctuation.
 _BEFORE = r"(?<![A-Za-z0-9_.@:/-])"
 _AFTER = r"(?![A-Za-z0-9_@/-])(?!\.[A-Za-z0-9_])(?!:[A-Za-z0-9])"
@@ -92,6 +98,10 @@ class ModelMatcher:
         alternatives += [f"(?:{p})" for p in extra_patterns]
         self._token = re.compile(f"{_BEFORE}{_PROVIDER}(?:{'|'.join(alternatives)}){_AFTER}")
         self._whole = re.compile(f"{_PROVIDER}(?:{'|'.join(WHOLE_STRING_SHAPES)})")
+        words = [re.escape(n) for n in NEEDLES] + [_O_NEEDLE]
+        words += [re.escape(i) for i in ids if not any(n in i for n in NEEDLES)]
+        #: Where in a text a model id may be: every id holds a match of this (a cheap search, done first).
+        self.needles = re.compile("|".join([*words, *(f"(?:{p})" for p in extra_patterns)]))
 
     def finditer(self, text: str) -> Iterator[ModelMatch]:
         """Every model id in `text`, left to right."""
@@ -99,7 +109,7 @@ class ModelMatcher:
             yield ModelMatch(0, len(text), text)
             return
         matches = [ModelMatch(m.start(), m.end(), m.group()) for m in self._token.finditer(text)]
-        if matches or "o" in text:
+        if (matches or "o" in text) and re.search(_O_NEEDLE, text):
             matches = self._listed(text, matches)
         yield from matches
 

@@ -25,11 +25,21 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_syntax_error_is_a_located_note(tree: Path) -> None:
-    (tree / "broken.py").write_text('x = "claude-opus-4-6"\ndef f(:\n    pass\n')
+    """A file the scanner must parse whole (a routing call names a constant: the module's scopes resolve it)
+    gets Python's own message where Python puts it, and no finding."""
+    (tree / "broken.py").write_text('x = "claude-opus-4-6"\ndef f(:\n    pass\nLABEL = call_ai(TASK, "t")\n')
     result = scan([tree], tree)
-    assert triples(result.findings) == [("RC201", 1, 9)]
-    assert [f.path for f in result.findings] == ["good.py"]
+    assert [(f.path, f.code, f.line, f.column) for f in result.findings] == [("good.py", "RC201", 1, 9)]
     assert notes(result) == [("broken.py", 2, 7, "syntax error: invalid syntax; skipped")]
+
+
+def test_a_syntax_error_elsewhere_does_not_hide_a_finding(tree: Path) -> None:
+    """Read statement by statement, a file keeps the findings of the statements that parse (as ruff does)."""
+    (tree / "broken.py").write_text('x = "claude-opus-4-6"\ndef f(x)\n    pass\nclient.messages.create(model=x)\n')
+    result = scan([tree], tree)
+    assert [(f.path, f.code, f.line, f.column) for f in result.findings] == [
+        ("broken.py", "RC201", 1, 5), ("broken.py", "RC202", 4, 1), ("good.py", "RC201", 1, 9)]
+    assert notes(result) == []
 
 
 def test_pep263_cookie_is_honoured(tree: Path) -> None:

@@ -34,7 +34,7 @@ def test_a_broken_cell_is_a_note_and_the_others_are_scanned(monkeypatch: pytest.
     result = scan([NOTEBOOKS / "broken_cell.ipynb"], FIXTURES)
     assert [(f.cell, f.code, f.line, f.column) for f in result.findings] == [(1, "RC201", 1, 9), (3, "RC202", 1, 1)]
     assert [(n.cell, n.line, n.column, n.message) for n in result.notes] == [
-        (2, 1, 7, "syntax error: invalid syntax; skipped")]
+        (2, 1, 31, "syntax error: '(' was never closed; skipped")]
 
 
 def test_malformed_and_foreign_notebooks_are_notes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -60,7 +60,8 @@ def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert all(f.path and f.line >= 1 and f.column >= 1 for f in result.findings)
 
 
-PLANTED = b'\nMODEL = "claude-sonnet-4-6"\n'
+# A routing call naming a constant: only the module's scopes resolve it, so the scanner parses the file whole.
+PLANTED = b'\nLABEL = call_ai(TASK, "x")\n'
 
 
 def _python_rejects(path: Path) -> tuple[Path, SyntaxError | ValueError | None]:
@@ -76,8 +77,8 @@ def _python_rejects(path: Path) -> tuple[Path, SyntaxError | ValueError | None]:
 
 @pytest.mark.slow
 def test_standard_library_broken_files_each_get_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The stdlib's deliberately broken files, each given a model id so the scanner must parse it: every
-    file Python itself rejects gets one note (syntax errors where Python puts them), and nothing else does."""
+    """The stdlib's deliberately broken files, each given a routing call that makes the scanner parse it whole:
+    every file Python itself rejects gets one note (syntax errors where Python puts them), and nothing else does."""
     from concurrent.futures import ProcessPoolExecutor
 
     lib = Path(sysconfig.get_paths()["stdlib"])
@@ -96,7 +97,7 @@ def test_standard_library_broken_files_each_get_a_note(tmp_path: Path, monkeypat
     result = scan([tmp_path], tmp_path)
     control_lines = (lib / "ast.py").read_bytes().count(b"\n") + 2
     assert [(f.code, f.path, f.line, f.column) for f in result.findings] == [
-        ("RC201", "control.py", control_lines, 9)]
+        ("RC204", "control.py", control_lines, 17)]
     assert sorted(n.path for n in result.notes) == sorted(rejected)
     for note in result.notes:
         exc = rejected[note.path]
@@ -122,11 +123,12 @@ DEEP = 50_000
 
 
 @pytest.mark.parametrize(("source", "expected"), [
-    # tens of thousands of terms or attribute hops: Python's parser refuses them; a note, not a crash
-    ("x = " + " + ".join(["a"] * DEEP) + '\nM = "claude-opus-4-6"\n',
-     ([], [(1, 1, "nested too deeply to parse; skipped")])),
+    # tens of thousands of terms or attribute hops: Python's parser refuses them; a note, not a crash (the
+    # statement after them is read on its own)
+    ("x = " + " + ".join(["a"] * DEEP) + '\nM = "claude-opus-4-6"\n', ([("RC201", 2, 5)], [])),
     ("client" + ".b" * DEEP + '.messages.create(model="m")\n', ([], [(1, 1, "nested too deeply to parse; skipped")])),
-    ("x = " + "(" * DEEP + ")" * DEEP + '\nM = "claude-opus-4-6"\n',
+    ("x = " + "(" * DEEP + ")" * DEEP + '\nM = "claude-opus-4-6"\n', ([("RC201", 2, 5)], [])),
+    ("x = " + "(" * DEEP + ")" * DEEP + '\ncall_ai(TASK)\n',
      ([], [(1, 205, "syntax error: too many nested parentheses; skipped")])),
     # as deep as the parser accepts: found, with an iterative walk
     ("r = client" + ".b" * 800 + '.messages.create(model="m")\n', ([("RC202", 1, 5)], [])),

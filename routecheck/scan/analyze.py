@@ -1,26 +1,36 @@
-"""One Python file's facts from its bytes: decode, prefilter, parse with `ast` (only if worth it), collect."""
+"""One Python file's facts from its bytes: decode, prefilter, then analyse what is worth it.
+
+Most files end at the byte prefilter. The rest are read statement by statement: the lexer finds the
+strings that hold a needle word and the text shaped like an SDK or routing call, `LogicalLines` says
+which statements those sit in, and `ast` parses only those statements (a few lines each). A file is
+parsed whole, as before, only when a routing call names something only the module's scopes resolve
+(a constant, an Enum member, a Literal-typed parameter), when its definitions are wanted by another
+module, or when a statement does not parse on its own (then a syntax error is Python's own note).
+"""
 
 from __future__ import annotations
 
 import ast
+import bisect
 import warnings
 from dataclasses import dataclass
 
 from routecheck.model_ids import ModelMatcher
-from routecheck.scan.calls import CallCollector, select_statements
+from routecheck.scan.calls import CallCollector, parse_fragment, select_statements
 from routecheck.scan.facts import FileFacts, FileNote, Suppression
-from routecheck.scan.lexer import Positions, string_tokens
+from routecheck.scan.lexer import Positions, token_spans
 from routecheck.scan.notebook import read_notebook
 from routecheck.scan.prefilter import Prefilter
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
-from routecheck.scan.strings import documentation_starts, model_hits
+from routecheck.scan.strings import candidate_runs, documentation_starts, model_hits
+from routecheck.scan.structure import LogicalLines
 from routecheck.scan.suppress import parse_suppressions
 
 
 @dataclass(frozen=True, slots=True)
 class ParseJob:
-    """A file the prefilter admitted: what parsing it needs (picklable, for a worker process)."""
+    """A file the prefilter admitted: what analysing it needs (picklable, for a worker process)."""
 
     text: str
     suppressions: tuple[Suppression, ...]
@@ -39,22 +49,21 @@ class Analyzer:
                              for name in (settings.task_names if settings.task_usage else ()))
 
     def python(self, data: bytes, *, symbols: bool = False) -> FileFacts:
-        """The facts of a Python file; `symbols` parses it even when nothing in it can be a finding."""
+        """The facts of a Python file; `symbols` parses it whole even when nothing in it can be a finding."""
         triaged = self.triage(data, symbols=symbols)
         return triaged if isinstance(triaged, FileFacts) else self.parse(triaged)
 
     def triage(self, data: bytes, *, symbols: bool = False) -> FileFacts | ParseJob:
-        """The facts of a file the prefilter rules out, or the job of parsing it."""
+        """The facts of a file the prefilter rules out, or the job of analysing it."""
         quoted = tuple(name for name, dq, sq in self._quoted if dq in data or sq in data)
-        must_parse = symbols or self.prefilter.calls(data)
-        models = not must_parse and self.prefilter.models(data)
-        if not (must_parse or models) and b"routecheck" not in data and b"\0" not in data[:8192]:
+        worth = symbols or self.prefilter.calls(data) or self.prefilter.models(data)
+        if not worth and b"routecheck" not in data and b"\0" not in data[:8192]:
             return FileFacts(quoted_tasks=quoted)  # the fast path: most files end here, never decoded
         text = decode_python(data)
         if isinstance(text, Undecodable):
             return FileFacts(quoted_tasks=quoted, notes=(FileNote(text.line, text.column, text.message),))
         suppressions = parse_suppressions(text, python=True) if b"routecheck" in data else ()
-        if not (must_parse or (models and self.prefilter.model_in_strings(text, string_tokens(text)))):
+        if not worth:
             return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
         return ParseJob(text, suppressions, quoted, symbols)
 
@@ -64,13 +73,12 @@ class Analyzer:
         code = read_notebook(data)  # always: a malformed notebook is a note, whatever it holds
         if isinstance(code, FileNote):
             return FileFacts(notes=(code,))
-        must_parse = self.prefilter.calls(data)
-        if not (must_parse or self.prefilter.models(data) or b"routecheck" in data):
+        if not (self.prefilter.calls(data) or self.prefilter.models(data) or b"routecheck" in data):
             return FileFacts()
-        whole = self._text_facts(code.text, must_parse)
+        whole = self._text_facts(code.text)
         if not any(note.message.startswith("syntax error") for note in whole.notes) or len(code.cells) < 2:
             return whole.in_cells(code.starts)
-        parts = [self._text_facts(text, must_parse).in_cells([(1, number)]) for number, text in code.cells]
+        parts = [self._text_facts(text).in_cells([(1, number)]) for number, text in code.cells]
         return FileFacts(
             models=tuple(h for p in parts for h in p.models), sdk_calls=tuple(c for p in parts for c in p.sdk_calls),
             route_calls=tuple(r for p in parts for r in p.route_calls),
@@ -78,15 +86,63 @@ class Analyzer:
             notes=tuple(n for p in parts for n in p.notes),
         )
 
-    def _text_facts(self, text: str, must_parse: bool) -> FileFacts:
+    def _text_facts(self, text: str) -> FileFacts:
         quoted = tuple(name for name, _, _ in self._quoted if f'"{name}"' in text or f"'{name}'" in text)
         suppressions = parse_suppressions(text, python=True) if "routecheck" in text else ()
-        if not (must_parse or self.prefilter.model_in_strings(text, string_tokens(text))):
-            return FileFacts(suppressions=suppressions, quoted_tasks=quoted)
         return self.parse(ParseJob(text, suppressions, quoted, symbols=False))
 
     def parse(self, job: ParseJob) -> FileFacts:
-        """Parse and analyse an admitted file; a syntax error (or any parser failure) is a note."""
+        """Analyse an admitted file: by its statements where that suffices, else parsed whole."""
+        spans = token_spans(job.text)
+        positions = Positions(job.text)
+        if not job.symbols:
+            facts = self._statements(job, spans, positions)
+            if facts is not None:
+                return facts
+        return self._whole(job, spans, positions)
+
+    def _statements(self, job: ParseJob, spans: list[tuple[int, int]], positions: Positions) -> FileFacts | None:
+        """The facts from the statements around each candidate, or None where the whole file must be parsed."""
+        text = job.text
+        runs = candidate_runs(text, spans, self.matcher.needles)
+        starts = [start for start, _ in spans]
+
+        def in_code(offset: int) -> bool:  # not in a comment or string (an f-string's fields are code)
+            index = bisect.bisect_right(starts, offset) - 1
+            if index < 0 or offset >= spans[index][1]:
+                return True
+            return text[spans[index][0]] != "#" and "f" in text[max(spans[index][0] - 2, 0):spans[index][0]].lower()
+
+        calls = [match.start() for match in self.prefilter.calls_at.finditer(text) if in_code(match.start())]
+        if not runs and not calls:
+            return FileFacts(suppressions=job.suppressions, quoted_tasks=job.quoted)
+        logical = LogicalLines(text, spans, positions)
+        try:
+            models = model_hits(text, runs, self.matcher, positions,
+                                lambda run: logical.standalone(run[0].start, run[-1].end))
+            collector = CallCollector(text, positions, self.settings.task_calls)
+            seen: set[tuple[int, int]] = set()
+            for offset in calls:
+                first, last = logical.span(offset, offset + 1)
+                if (first, last) in seen:
+                    continue
+                seen.add((first, last))
+                begin, finish = logical.offsets(first, last)
+                fragment = text[begin:finish]
+                indent = len(fragment) - len(fragment.lstrip(" \t\f"))
+                statements = parse_fragment(fragment[indent:])
+                if statements is None:
+                    return None
+                collector.walk_fragment(statements, fragment[indent:], first, indent)
+        except RecursionError:
+            return None
+        if collector.pending:
+            return None
+        found = collector.result()
+        return FileFacts(tuple(models), found.sdk_calls, found.route_calls, job.suppressions, job.quoted)
+
+    def _whole(self, job: ParseJob, spans: list[tuple[int, int]], positions: Positions) -> FileFacts:
+        """Parse the whole file with `ast`; a syntax error (or any parser failure) is a note."""
         text, suppressions, quoted = job.text, job.suppressions, job.quoted
 
         def skipped(line: int, column: int, message: str) -> FileFacts:
@@ -103,13 +159,12 @@ class Analyzer:
             return skipped(1, 1, "nested too deeply to parse; skipped")
         except (ValueError, MemoryError) as exc:
             return skipped(1, 1, f"cannot parse ({type(exc).__name__}: {exc}); skipped")
-        positions = Positions(text)
-        tokens = string_tokens(text)
         # Definitions matter only to a routing call's task argument, here or in a module importing from here.
         definitions = job.symbols or self.prefilter.route_calls.search(text) is not None
         try:
             documentation = {positions.offset(line, column) for line, column in documentation_starts(tree)}
-            models = model_hits(text, tokens, self.matcher, positions, documentation)
+            runs = candidate_runs(text, spans, self.matcher.needles)
+            models = model_hits(text, runs, self.matcher, positions, lambda run: run[0].start in documentation)
             collector = CallCollector(text, positions, self.settings.task_calls)
             calls = [positions.position(match.start())[0] for match in self.prefilter.calls_at.finditer(text)]
             if calls:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -140,6 +141,7 @@ class CallCollector:
     def __init__(self, text: str, positions: Positions, task_calls: Sequence[str]) -> None:
         self._text = text
         self._positions = positions
+        self._shift = (0, 0)  # (lines, first-line columns) from a fragment's coordinates to the file's
         self._task_calls = tuple(task_calls)
         self.sdk_calls: list[SdkCall] = []
         self._routes: list[tuple[int, int, str, str, Ref]] = []
@@ -188,8 +190,25 @@ class CallCollector:
                 self._bind(frame, node.target, None, None)
             stack += [(child, frame) for child in reversed(list(ast.iter_child_nodes(node)))]
 
+    def walk_fragment(self, statements: Sequence[ast.stmt], text: str, first_line: int, indent: int) -> None:
+        """`walk` the statements parsed from `text`, a file's lines from `first_line` with the first one's
+        `indent` characters of indentation removed; positions are the file's."""
+        whole = (self._text, self._positions)
+        self._text, self._positions, self._shift = text, Positions(text), (first_line - 1, indent)
+        try:
+            self.walk(statements)
+        finally:
+            (self._text, self._positions), self._shift = whole, (0, 0)
+
+    @property
+    def pending(self) -> bool:
+        """Does a routing call name something only the module's scopes can resolve?"""
+        return any(isinstance(ref, _Pending) for *_, ref in self._routes)
+
     def _where(self, node: ast.expr) -> tuple[int, int]:
-        return node.lineno, self._positions.column(node.lineno, node.col_offset)
+        lines, indent = self._shift
+        column = self._positions.column(node.lineno, node.col_offset)
+        return node.lineno + lines, column + (indent if node.lineno == 1 else 0)
 
     def _source(self, node: ast.expr) -> str:
         end_line, end_col = node.end_lineno or node.lineno, node.end_col_offset or node.col_offset
@@ -354,4 +373,21 @@ def _task_argument(call: ast.Call) -> ast.expr | None:
             return keyword.value
     if call.args and not isinstance(call.args[0], ast.Starred):
         return call.args[0]
+    return None
+
+
+def parse_fragment(code: str) -> list[ast.stmt] | None:
+    """The statements of one logical line (its first line dedented), made parseable on its own: a compound
+    statement's header gets a body, a decorator a definition, `elif` becomes `if`. None if it still fails."""
+    keyword = code.split(None, 1)[0] if code.strip() else ""
+    attempts = [code, code + "\n pass", code + "\ndef _(): pass"]
+    if keyword.startswith("elif"):
+        attempts.append("if  " + code[4:] + "\n pass")
+    for attempt in attempts:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return ast.parse(attempt).body
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
     return None

@@ -48,16 +48,20 @@ def _prefix_start(text: str, quote: int) -> int:
     return start
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every string literal (from its opening quote) and comment (from its `#`) of `text`."""
+    return [match.span() for match in _TOKEN.finditer(text)]
+
+
+def string_token(text: str, quote: int, end: int) -> StringToken:
+    """The string token whose span `token_spans` gave as (quote, end): its prefix and body located."""
+    width = 3 if end - quote >= 6 and text.startswith(text[quote] * 3, quote) else 1
+    return StringToken(_prefix_start(text, quote), end, quote + width, end - width)
+
+
 def string_tokens(text: str) -> list[StringToken]:
     """Every string literal token of `text`, in source order (comments skipped)."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        quote, end = match.span()
-        if text[quote] == "#":
-            continue
-        width = 3 if end - quote >= 6 and text.startswith(text[quote] * 3, quote) else 1
-        tokens.append(StringToken(_prefix_start(text, quote), end, quote + width, end - width))
-    return tokens
+    return [string_token(text, start, end) for start, end in token_spans(text) if text[start] != "#"]
 
 
 def comments(text: str) -> Iterator[tuple[int, str]]:
@@ -65,6 +69,12 @@ def comments(text: str) -> Iterator[tuple[int, str]]:
     for match in _TOKEN.finditer(text):
         if text[match.start()] == "#":
             yield match.start(), match.group()
+
+
+def adjacent(text: str, left: StringToken | tuple[int, int], right: tuple[int, int]) -> bool:
+    """Are two string tokens parts of one implicit concatenation (only blanks, line joins, parentheses between)?"""
+    end = left.end if isinstance(left, StringToken) else left[1]
+    return text[right[0]] != "#" and _GAP.fullmatch(text, end, _prefix_start(text, right[0])) is not None
 
 
 def adjacent_token_runs(text: str, tokens: list[StringToken]) -> Iterator[tuple[str, list[StringToken]]]:
@@ -90,10 +100,15 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        self._length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+    def line_start(self, line: int) -> int:
+        """The offset where 1-based `line` begins (the text's length past the last line)."""
+        return self._starts[line - 1] if line <= len(self._starts) else self._length
 
 
 class Positions(LineIndex):

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import re
 
-from routecheck.model_ids import ModelMatcher
+from routecheck.model_ids import NEEDLES, ModelMatcher
 from routecheck.scan.lexer import StringToken, adjacent_runs
 from routecheck.scan.rules import SDK_CALL_SHAPES, SDK_WRAPPERS
 from routecheck.scan.settings import ScanSettings
 
 # Each regular expression runs only after a plain `in` test found its word: `in` is a C substring
 # search at memory speed, while a regex alternation tries every branch at every offset.
-# "gpt-" also finds chatgpt-4o-latest and gpt-oss; the vendor words find third-party Bedrock ids.
-_MODEL_NEEDLES = (b"claude", b"gpt-", b"gemini", b"text-embedding", b"llama", b"mistral.", b"amazon.", b"cohere.",
-                  b"ai21.", b"deepseek.", b"qwen.", b"writer.")
+_MODEL_NEEDLES = tuple(n.encode() for n in NEEDLES)
 _WHOLE_STRING_MODEL = re.compile(rb"[\"']o[1-9]")
 # RC202's shapes as text (a dot, maybe a wrapper, between parts), each with the word a file must hold
 # for it to match (tested first).

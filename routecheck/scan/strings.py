@@ -1,41 +1,50 @@
 """RC201's facts: model ids in the string literals of Python code, each at a position a reader can find.
 
-Strings come from the lexer, joined where Python joins them (implicit concatenation); documentation
-(a docstring, or any string standing alone as a statement) is skipped, as `ast` says which those are.
-A finding points at the literal (the piece of a concatenation) holding the id, or, in a literal that
-spans lines, at the id itself.
+Strings come from the lexer, joined where Python joins them (implicit concatenation), and only those
+holding one of the matcher's needle words are looked at; documentation (a docstring, or any string
+standing alone as a statement) is skipped. A finding points at the literal (the piece of a
+concatenation) holding the id, or, in a literal that spans lines, at the id itself.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 import warnings
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Iterator
 
 from routecheck.model_ids import ModelMatcher
 from routecheck.scan.facts import ModelHit
-from routecheck.scan.lexer import LineIndex, StringToken, adjacent_token_runs
+from routecheck.scan.lexer import LineIndex, StringToken, adjacent, string_token
+
+Run = list[StringToken]
 
 
-def documentation_starts(tree: ast.Module) -> Iterator[tuple[int, int]]:
-    """(line, UTF-8 byte column) of every string that stands alone as a statement, from statement lists only."""
-    bodies: list[list[ast.stmt]] = [tree.body]
-    while bodies:
-        for stmt in bodies.pop():
-            if isinstance(stmt, ast.Expr):
-                value = stmt.value
-                if isinstance(value, ast.JoinedStr) or (
-                        isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))):
-                    yield value.lineno, value.col_offset
-                continue
-            for name in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, name, None)
-                if isinstance(block, list):
-                    bodies.append(block)
-            for handler in getattr(stmt, "handlers", ()):
-                bodies.append(handler.body)
-            for case in getattr(stmt, "cases", ()):
-                bodies.append(case.body)
+def candidate_runs(text: str, spans: list[tuple[int, int]], needles: re.Pattern[str]) -> list[Run]:
+    """The runs of adjacent string tokens (implicit concatenations) in which a needle word occurs."""
+    starts = [start for start, _ in spans]
+    chosen: list[int] = []
+    for match in needles.finditer(text):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        inside = index >= 0 and match.start() < spans[index][1] and text[spans[index][0]] != "#"
+        if inside and (not chosen or chosen[-1] != index):
+            chosen.append(index)
+    runs: list[Run] = []
+    last = -1  # the last token index already in a run
+    for index in chosen:
+        if index <= last:
+            continue
+        first = index
+        while first > 0 and first - 1 > last and adjacent(text, spans[first - 1], spans[first]) \
+                and text[spans[first - 1][0]] != "#":
+            first -= 1
+        end = index
+        while end + 1 < len(spans) and adjacent(text, spans[end], spans[end + 1]):
+            end += 1
+        runs.append([string_token(text, *spans[i]) for i in range(first, end + 1)])
+        last = end
+    return runs
 
 
 def _value(text: str, token: StringToken) -> tuple[str, bool]:
@@ -75,31 +84,57 @@ def _nested_string(text: str, start: int, at: int) -> int | None:
     return quote if depth and quote >= 0 else None
 
 
-def model_hits(text: str, tokens: list[StringToken], matcher: ModelMatcher, lines: LineIndex,
-               documentation: Collection[int]) -> list[ModelHit]:
-    """Every model id in the strings of `text` but those starting at a `documentation` offset."""
+def run_hits(text: str, run: Run, matcher: ModelMatcher) -> Iterator[tuple[int, str]]:
+    """(source offset, model) of every model id in one run of string tokens."""
+    values = [_value(text, token) for token in run]
+    joined = "".join(value for value, _ in values)
+    starts, offset = [], 0
+    for value, _ in values:
+        starts.append(offset)
+        offset += len(value)
+    for match in matcher.finditer(joined):
+        index = max(i for i, start in enumerate(starts) if start <= match.start)
+        token, (_, aligned) = run[index], values[index]
+        where = token.start
+        if aligned and "f" in text[token.start:token.body_start].lower():
+            nested = _nested_string(text, token.body_start, token.body_start + match.start - starts[index])
+            where = token.start if nested is None else nested
+        if "\n" in text[token.start:token.end] or "\r" in text[token.start:token.end]:
+            if aligned:
+                where = token.body_start + match.start - starts[index]
+            else:
+                found = text.find(match.model, token.body_start, token.body_end)
+                where = found if found >= 0 else token.start
+        yield where, match.model
+
+
+def model_hits(text: str, runs: list[Run], matcher: ModelMatcher, lines: LineIndex,
+               documentation: Callable[[Run], bool]) -> list[ModelHit]:
+    """Every model id in `runs` but those in documentation."""
     hits = []
-    for _, run in adjacent_token_runs(text, tokens):
-        if run[0].start in documentation:
-            continue
-        values = [_value(text, token) for token in run]
-        joined = "".join(value for value, _ in values)
-        starts, offset = [], 0
-        for value, _ in values:
-            starts.append(offset)
-            offset += len(value)
-        for match in matcher.finditer(joined):
-            index = max(i for i, start in enumerate(starts) if start <= match.start)
-            token, (_, aligned) = run[index], values[index]
-            where = token.start
-            if aligned and "f" in text[token.start:token.body_start].lower():
-                nested = _nested_string(text, token.body_start, token.body_start + match.start - starts[index])
-                where = token.start if nested is None else nested
-            if "\n" in text[token.start:token.end] or "\r" in text[token.start:token.end]:
-                if aligned:
-                    where = token.body_start + match.start - starts[index]
-                else:
-                    found = text.find(match.model, token.body_start, token.body_end)
-                    where = found if found >= 0 else token.start
-            hits.append(ModelHit(*lines.position(where), match.model))
+    for run in runs:
+        found = list(run_hits(text, run, matcher))
+        if found and not documentation(run):
+            hits += [ModelHit(*lines.position(where), model) for where, model in found]
     return hits
+
+
+def documentation_starts(tree: ast.Module) -> Iterator[tuple[int, int]]:
+    """(line, UTF-8 byte column) of every string that stands alone as a statement, from statement lists only."""
+    bodies: list[list[ast.stmt]] = [tree.body]
+    while bodies:
+        for stmt in bodies.pop():
+            if isinstance(stmt, ast.Expr):
+                value = stmt.value
+                if isinstance(value, ast.JoinedStr) or (
+                        isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes))):
+                    yield value.lineno, value.col_offset
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list):
+                    bodies.append(block)
+            for handler in getattr(stmt, "handlers", ()):
+                bodies.append(handler.body)
+            for case in getattr(stmt, "cases", ()):
+                bodies.append(case.body)

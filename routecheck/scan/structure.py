@@ -1,0 +1,106 @@
+"""Logical lines of Python source without parsing it: bracket depth from the code between the lexer's tokens.
+
+A logical line ends at a newline outside brackets that no backslash continues. Knowing where the one
+around a candidate begins and ends is what the scanner needs to parse only that statement (`ast` on a
+few lines instead of the whole file), and to tell a string standing alone as a statement (a docstring)
+from one inside an expression. Brackets inside strings and comments never count: the code between the
+tokens is joined (each token kept only as its line breaks) and counted with C-speed string work, then
+one short loop per line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+from routecheck.scan.lexer import LineIndex
+
+_COMPOUND = re.compile(r"(?:async\s+)?(?:if|elif|else|for|while|with|try|except|finally|def|class|match|case)\b")
+_KEEP = frozenset(b"()[]{}\\\n")
+_TABLE = bytes.maketrans(b"[{]}", b"(())")
+_DROP = bytes(b for b in range(256) if b not in _KEEP)
+
+
+class LogicalLines:
+    """The logical-line structure of one text, given its string and comment token spans and line index."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], lines: LineIndex) -> None:
+        self._text = text
+        self._spans = spans
+        self._starts = [start for start, _ in spans]
+        self._lines = lines
+        pieces, previous = [], 0
+        inside: set[int] = set()  # lines that begin inside a multi-line string token
+        for start, end in spans:
+            pieces.append(text[previous:start])
+            breaks = text.count("\n", start, end) + text.count("\r", start, end)
+            if breaks:
+                pieces.append("\n" * (text.count("\n", start, end) or breaks))
+                first, last = lines.position(start)[0], lines.position(end)[0]
+                inside.update(range(first + 1, last + 1))
+            previous = end
+        pieces.append(text[previous:])
+        code = "".join(pieces).replace("\r\n", "\n").replace("\r", "\n")
+        compact = code.encode("utf-8", "surrogatepass").translate(_TABLE, _DROP).split(b"\n")
+        deltas = [line.count(b"(") - line.count(b")") for line in compact]
+        self._depth = [0, *itertools.accumulate(deltas)]  # at the start of each line (index 0: line 1)
+        self._continued = [b"\\" in line for line in compact]
+        self._inside = inside
+        self._count = len(compact)
+
+    def _starts_logical(self, line: int) -> bool:
+        return (self._depth[line - 1] <= 0 and line not in self._inside
+                and (line == 1 or not self._continued[line - 2]))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """(first line, last line) of the logical line(s) holding the offsets `start` to `end`."""
+        first = self._lines.position(start)[0]
+        while first > 1 and not self._starts_logical(first):
+            first -= 1
+        last = self._lines.position(max(end - 1, start))[0]
+        while last < self._count and not self._starts_logical(last + 1):
+            last += 1
+        return first, last
+
+    def offsets(self, first: int, last: int) -> tuple[int, int]:
+        """Text offsets of the start of line `first` and of the end of line `last`."""
+        return self._lines.line_start(first), self._lines.line_start(last + 1)
+
+    def code(self, begin: int, end: int) -> str:
+        """The text from `begin` to `end` with every string as `s` and every comment as a blank."""
+        out, at = [], begin
+        index = max(bisect.bisect_right(self._starts, begin) - 1, 0)
+        for start, stop in self._spans[index:]:
+            if start >= end:
+                break
+            if stop <= at:
+                continue
+            out.append(self._text[at:max(start, at)])
+            out.append(("s" if self._text[start] != "#" else " ") * (min(stop, end) - max(start, at)))
+            at = min(stop, end)
+        out.append(self._text[at:end])
+        return "".join(out)
+
+    def standalone(self, start: int, end: int) -> bool:
+        """Is the string run from `start` to `end` a statement of its own (a docstring, or any string that
+        stands alone), as `ast` would say? Decided from the code around it on its logical line."""
+        first, last = self.span(start, end)
+        begin, finish = self.offsets(first, last)
+        before, after = self.code(begin, start).strip(), self.code(end, finish).strip()
+        opened = 0
+        while before.endswith("(") and after.startswith(")"):  # ("a parenthesised statement")
+            before, after, opened = before[:-1].rstrip(), after[1:].lstrip(), opened + 1
+        if after and not after.startswith(";"):
+            return False
+        if not before:
+            return True
+        if before.endswith(";"):
+            return self._net_brackets(before) == 0
+        # `if x: "..."` (a compound statement's one-line body), not `f = lambda: "..."` nor `{1:\n "..."}`
+        return (before.endswith(":") and self._net_brackets(before) == 0 and _COMPOUND.match(before) is not None
+                and "lambda" not in before)
+
+    @staticmethod
+    def _net_brackets(code: str) -> int:
+        return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
