@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -23,9 +24,11 @@ from routecheck.scan.notebook import read_notebook
 from routecheck.scan.prefilter import Prefilter
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
-from routecheck.scan.strings import candidate_runs, documentation_starts, model_hits
-from routecheck.scan.structure import LogicalLines
+from routecheck.scan.strings import Run, candidate_runs, documentation_starts, model_hits
+from routecheck.scan.structure import LogicalLines, local_standalone
 from routecheck.scan.suppress import parse_suppressions
+
+_END = sys.maxsize  # sorts after any span end: bisect on (offset, _END) finds the span starting at or before offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +107,10 @@ class Analyzer:
     def _statements(self, job: ParseJob, spans: list[tuple[int, int]], positions: Positions) -> FileFacts | None:
         """The facts from the statements around each candidate, or None where the whole file must be parsed."""
         text = job.text
-        runs = candidate_runs(text, spans, self.matcher.needles)
-        starts = [start for start, _ in spans]
+        runs = candidate_runs(text, spans, self.matcher.needle_offsets(text))
 
         def in_code(offset: int) -> bool:  # not in a comment or string (an f-string's fields are code)
-            index = bisect.bisect_right(starts, offset) - 1
+            index = bisect.bisect_right(spans, (offset, _END)) - 1
             if index < 0 or offset >= spans[index][1]:
                 return True
             return text[spans[index][0]] != "#" and "f" in text[max(spans[index][0] - 2, 0):spans[index][0]].lower()
@@ -116,24 +118,34 @@ class Analyzer:
         calls = [match.start() for match in self.prefilter.calls_at.finditer(text) if in_code(match.start())]
         if not runs and not calls:
             return FileFacts(suppressions=job.suppressions, quoted_tasks=job.quoted)
-        logical = LogicalLines(text, spans, positions)
+        structure: list[LogicalLines] = []  # built on first need: most files never need it
+
+        def logical() -> LogicalLines:
+            if not structure:
+                structure.append(LogicalLines(text, spans, positions))
+            return structure[0]
+
+        def documentation(run: Run) -> bool:
+            start, end = run[0].start, run[-1].end
+            verdict = local_standalone(text, positions, start, end)
+            return logical().standalone(start, end) if verdict is None else verdict
+
         try:
-            models = model_hits(text, runs, self.matcher, positions,
-                                lambda run: logical.standalone(run[0].start, run[-1].end))
+            models = model_hits(text, runs, self.matcher, positions, documentation)
             collector = CallCollector(text, positions, self.settings.task_calls)
             seen: set[tuple[int, int]] = set()
             for offset in calls:
-                first, last = logical.span(offset, offset + 1)
+                first, last = logical().span(offset, offset + 1)
                 if (first, last) in seen:
                     continue
                 seen.add((first, last))
-                begin, finish = logical.offsets(first, last)
+                begin, finish = logical().offsets(first, last)
                 fragment = text[begin:finish]
                 indent = len(fragment) - len(fragment.lstrip(" \t\f"))
                 statements = parse_fragment(fragment[indent:])
                 if statements is None:
                     return None
-                collector.walk_fragment(statements, fragment[indent:], first, indent)
+                collector.walk_fragment(statements, first, indent)
         except RecursionError:
             return None
         if collector.pending:
@@ -163,7 +175,7 @@ class Analyzer:
         definitions = job.symbols or self.prefilter.route_calls.search(text) is not None
         try:
             documentation = {positions.offset(line, column) for line, column in documentation_starts(tree)}
-            runs = candidate_runs(text, spans, self.matcher.needles)
+            runs = candidate_runs(text, spans, self.matcher.needle_offsets(text))
             models = model_hits(text, runs, self.matcher, positions, lambda run: run[0].start in documentation)
             collector = CallCollector(text, positions, self.settings.task_calls)
             calls = [positions.position(match.start())[0] for match in self.prefilter.calls_at.finditer(text)]

@@ -190,30 +190,33 @@ class CallCollector:
                 self._bind(frame, node.target, None, None)
             stack += [(child, frame) for child in reversed(list(ast.iter_child_nodes(node)))]
 
-    def walk_fragment(self, statements: Sequence[ast.stmt], text: str, first_line: int, indent: int) -> None:
-        """`walk` the statements parsed from `text`, a file's lines from `first_line` with the first one's
-        `indent` characters of indentation removed; positions are the file's."""
-        whole = (self._text, self._positions)
-        self._text, self._positions, self._shift = text, Positions(text), (first_line - 1, indent)
+    def walk_fragment(self, statements: Sequence[ast.stmt], first_line: int, indent: int) -> None:
+        """`walk` statements parsed from the file's lines from `first_line` on, the first one's `indent`
+        characters of indentation (ASCII blanks) removed."""
+        self._shift = (first_line - 1, indent)
         try:
             self.walk(statements)
         finally:
-            (self._text, self._positions), self._shift = whole, (0, 0)
+            self._shift = (0, 0)
 
     @property
     def pending(self) -> bool:
         """Does a routing call name something only the module's scopes can resolve?"""
         return any(isinstance(ref, _Pending) for *_, ref in self._routes)
 
-    def _where(self, node: ast.expr) -> tuple[int, int]:
+    def _in_file(self, line: int, byte_column: int) -> tuple[int, int]:
         lines, indent = self._shift
-        column = self._positions.column(node.lineno, node.col_offset)
-        return node.lineno + lines, column + (indent if node.lineno == 1 else 0)
+        return line + lines, byte_column + (indent if line == 1 else 0)
+
+    def _where(self, node: ast.expr) -> tuple[int, int]:
+        line, column = self._in_file(node.lineno, node.col_offset)
+        return line, self._positions.column(line, column)
 
     def _source(self, node: ast.expr) -> str:
-        end_line, end_col = node.end_lineno or node.lineno, node.end_col_offset or node.col_offset
-        start = self._positions.offset(node.lineno, node.col_offset)
-        return self._text[start:self._positions.offset(end_line, end_col)]
+        start = self._positions.offset(*self._in_file(node.lineno, node.col_offset))
+        end = self._positions.offset(*self._in_file(node.end_lineno or node.lineno,
+                                                    node.end_col_offset or node.col_offset))
+        return self._text[start:end]
 
     def _call(self, node: ast.Call, frame: _Frame | None) -> None:
         segs = segments(node.func)

@@ -8,6 +8,7 @@ UTF-8 byte columns into the character columns findings show.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import string
 from collections.abc import Iterator
@@ -99,7 +100,10 @@ class LineIndex:
     """Offset -> (line, column), both 1-based, columns in characters."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        if "\r" in text:
+            self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        else:  # the common case, with C-speed splitting
+            self._starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
         self._length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:

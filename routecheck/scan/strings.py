@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -21,13 +21,12 @@ from routecheck.scan.lexer import LineIndex, StringToken, adjacent, string_token
 Run = list[StringToken]
 
 
-def candidate_runs(text: str, spans: list[tuple[int, int]], needles: re.Pattern[str]) -> list[Run]:
-    """The runs of adjacent string tokens (implicit concatenations) in which a needle word occurs."""
-    starts = [start for start, _ in spans]
+def candidate_runs(text: str, spans: list[tuple[int, int]], needles: list[int]) -> list[Run]:
+    """The runs of adjacent string tokens (implicit concatenations) holding one of the `needles` offsets."""
     chosen: list[int] = []
-    for match in needles.finditer(text):
-        index = bisect.bisect_right(starts, match.start()) - 1
-        inside = index >= 0 and match.start() < spans[index][1] and text[spans[index][0]] != "#"
+    for offset in needles:
+        index = bisect.bisect_right(spans, (offset, sys.maxsize)) - 1
+        inside = index >= 0 and offset < spans[index][1] and text[spans[index][0]] != "#"
         if inside and (not chosen or chosen[-1] != index):
             chosen.append(index)
     runs: list[Run] = []

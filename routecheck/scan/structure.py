@@ -16,6 +16,7 @@ import re
 
 from routecheck.scan.lexer import LineIndex
 
+_BREAKS = re.compile(r"\r\n|\r|\n")
 _COMPOUND = re.compile(r"(?:async\s+)?(?:if|elif|else|for|while|with|try|except|finally|def|class|match|case)\b")
 _KEEP = frozenset(b"()[]{}\\\n")
 _TABLE = bytes.maketrans(b"[{]}", b"(())")
@@ -32,14 +33,15 @@ class LogicalLines:
         self._lines = lines
         pieces, previous = [], 0
         inside: set[int] = set()  # lines that begin inside a multi-line string token
+        breaks = "\n" if "\r" not in text else None  # with \r anywhere, count every kind of line break
         for start, end in spans:
             pieces.append(text[previous:start])
-            breaks = text.count("\n", start, end) + text.count("\r", start, end)
-            if breaks:
-                pieces.append("\n" * (text.count("\n", start, end) or breaks))
-                first, last = lines.position(start)[0], lines.position(end)[0]
-                inside.update(range(first + 1, last + 1))
             previous = end
+            count = text.count(breaks, start, end) if breaks else len(_BREAKS.findall(text, start, end))
+            if count:
+                pieces.append("\n" * count)
+                first = lines.position(start)[0]
+                inside.update(range(first + 1, first + count + 1))
         pieces.append(text[previous:])
         code = "".join(pieces).replace("\r\n", "\n").replace("\r", "\n")
         compact = code.encode("utf-8", "surrogatepass").translate(_TABLE, _DROP).split(b"\n")
@@ -104,3 +106,37 @@ class LogicalLines:
     @staticmethod
     def _net_brackets(code: str) -> int:
         return sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+
+
+def local_standalone(text: str, lines: LineIndex, start: int, end: int) -> bool | None:
+    """Whether the string run from `start` to `end` stands alone as a statement, when the code on its own
+    line says so; None when only the logical line can tell (`LogicalLines.standalone`).
+
+    Code before it on its line (`x = `, `"key": `, `return `) or after it (`,`, `.format(`, `)`) makes it
+    part of an expression. Alone on its line, it is a statement when that line is the file's first or
+    follows a one-line compound header (`def f(x) -> str:`): the docstrings of real code.
+    """
+    line = lines.position(start)[0]
+    head = text[lines.line_start(line):start].strip()
+    last = lines.position(max(end - 1, start))[0]
+    tail = text[end:lines.line_start(last + 1)].strip()
+    if head and head[-1] not in "(;:":
+        return False
+    if tail and tail[0] not in ";#)\\":
+        return False
+    if head.endswith(":") and _COMPOUND.match(head) is None:
+        return False  # a dict value or an annotation, not a compound statement's one-line body
+    if head or (tail and tail[0] != "#"):
+        return None
+    previous = line - 1
+    while previous >= 1:
+        code = text[lines.line_start(previous):lines.line_start(previous + 1)].strip()
+        if code and not code.startswith("#"):
+            break
+        previous -= 1
+    if previous < 1:
+        return True  # the first statement of the file
+    if code.endswith(":") and _COMPOUND.match(code) is not None and code.count("(") == code.count(")") \
+            and "lambda" not in code and "{" not in code:
+        return True
+    return None
