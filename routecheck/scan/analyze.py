@@ -25,7 +25,7 @@ from routecheck.scan.prefilter import Prefilter
 from routecheck.scan.settings import ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
 from routecheck.scan.strings import Run, candidate_runs, documentation_starts, model_hits
-from routecheck.scan.structure import LogicalLines, local_standalone
+from routecheck.scan.structure import LogicalLines, local_standalone, statement_window
 from routecheck.scan.suppress import parse_suppressions
 
 _END = sys.maxsize  # sorts after any span end: bisect on (offset, _END) finds the span starting at or before offset
@@ -133,25 +133,33 @@ class Analyzer:
         try:
             models = model_hits(text, runs, self.matcher, positions, documentation)
             collector = CallCollector(text, positions, self.settings.task_calls)
-            seen: set[tuple[int, int]] = set()
+            covered: set[int] = set()  # lines of the statements already walked
             for offset in calls:
-                first, last = logical().span(offset, offset + 1)
-                if (first, last) in seen:
+                if positions.position(offset)[0] in covered:
                     continue
-                seen.add((first, last))
-                begin, finish = logical().offsets(first, last)
-                fragment = text[begin:finish]
-                indent = len(fragment) - len(fragment.lstrip(" \t\f"))
-                statements = parse_fragment(fragment[indent:])
-                if statements is None:
+                window = statement_window(text, spans, positions, offset)
+                parsed = None if window is None else self._fragment(text, positions, *window)
+                if parsed is None or window is None:  # not a statement: the logical-line index says which is
+                    window = logical().span(offset, offset + 1)
+                    parsed = self._fragment(text, positions, *window)
+                if parsed is None:
                     return None
-                collector.walk_fragment(statements, first, indent)
+                covered.update(range(window[0], window[1] + 1))
+                collector.walk_fragment(parsed[0], window[0], parsed[1])
         except RecursionError:
             return None
         if collector.pending:
             return None
         found = collector.result()
         return FileFacts(tuple(models), found.sdk_calls, found.route_calls, job.suppressions, job.quoted)
+
+    @staticmethod
+    def _fragment(text: str, positions: Positions, first: int, last: int) -> tuple[list[ast.stmt], int] | None:
+        """The statements of lines `first` to `last` parsed on their own, and the first line's indentation."""
+        fragment = text[positions.line_start(first):positions.line_start(last + 1)]
+        indent = len(fragment) - len(fragment.lstrip(" \t\f"))
+        statements = parse_fragment(fragment[indent:])
+        return None if statements is None else (statements, indent)
 
     def _whole(self, job: ParseJob, spans: list[tuple[int, int]], positions: Positions) -> FileFacts:
         """Parse the whole file with `ast`; a syntax error (or any parser failure) is a note."""

@@ -336,12 +336,13 @@ class CallCollector:
     # -- results ---------------------------------------------------------------------------------
 
     def result(self) -> CallFacts:
+        """What was collected; a call seen twice (statements read around two candidates overlap) counts once."""
         routes = tuple(RouteCall(line, column, callee, argument, self._local_ref(ref))
-                       for line, column, callee, argument, ref in self._routes)
+                       for line, column, callee, argument, ref in dict.fromkeys(self._routes))
         constants = {k: v for k, v in self.constants.items() if v is not None}
         symbols = Symbols(constants, {k: v for k, v in self.classes.items() if v}, dict(self.aliases),
                           dict(self.imports))
-        return CallFacts(tuple(self.sdk_calls), routes, symbols)
+        return CallFacts(tuple(dict.fromkeys(self.sdk_calls)), routes, symbols)
 
     def _local_ref(self, ref: Ref) -> TaskRef:
         """A reference with the module's own names looked up (imports stay symbolic)."""

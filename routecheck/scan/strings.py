@@ -92,7 +92,7 @@ def run_hits(text: str, run: Run, matcher: ModelMatcher) -> Iterator[tuple[int, 
         starts.append(offset)
         offset += len(value)
     for match in matcher.finditer(joined):
-        index = max(i for i, start in enumerate(starts) if start <= match.start)
+        index = bisect.bisect_right(starts, match.start) - 1
         token, (_, aligned) = run[index], values[index]
         where = token.start
         if aligned and "f" in text[token.start:token.body_start].lower():

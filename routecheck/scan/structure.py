@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import sys
 
 from routecheck.scan.lexer import LineIndex
 
@@ -29,7 +30,6 @@ class LogicalLines:
     def __init__(self, text: str, spans: list[tuple[int, int]], lines: LineIndex) -> None:
         self._text = text
         self._spans = spans
-        self._starts = [start for start, _ in spans]
         self._lines = lines
         pieces, previous = [], 0
         inside: set[int] = set()  # lines that begin inside a multi-line string token
@@ -71,18 +71,7 @@ class LogicalLines:
 
     def code(self, begin: int, end: int) -> str:
         """The text from `begin` to `end` with every string as `s` and every comment as a blank."""
-        out, at = [], begin
-        index = max(bisect.bisect_right(self._starts, begin) - 1, 0)
-        for start, stop in self._spans[index:]:
-            if start >= end:
-                break
-            if stop <= at:
-                continue
-            out.append(self._text[at:max(start, at)])
-            out.append(("s" if self._text[start] != "#" else " ") * (min(stop, end) - max(start, at)))
-            at = min(stop, end)
-        out.append(self._text[at:end])
-        return "".join(out)
+        return blank(self._text, self._spans, begin, end)
 
     def standalone(self, start: int, end: int) -> bool:
         """Is the string run from `start` to `end` a statement of its own (a docstring, or any string that
@@ -139,4 +128,51 @@ def local_standalone(text: str, lines: LineIndex, start: int, end: int) -> bool 
     if code.endswith(":") and _COMPOUND.match(code) is not None and code.count("(") == code.count(")") \
             and "lambda" not in code and "{" not in code:
         return True
+    return None
+
+
+def blank(text: str, spans: list[tuple[int, int]], begin: int, end: int) -> str:
+    """The text from `begin` to `end` with every string as `s` and every comment as a blank."""
+    out, at = [], begin
+    index = max(bisect.bisect_right(spans, (begin, sys.maxsize)) - 1, 0)
+    for start, stop in itertools.islice(spans, index, None):
+        if start >= end:
+            break
+        if stop <= at:
+            continue
+        out.append(text[at:max(start, at)])
+        out.append(("s" if text[start] != "#" else " ") * (min(stop, end) - max(start, at)))
+        at = min(stop, end)
+    out.append(text[at:end])
+    return "".join(out)
+
+
+_MAX_WINDOW = 60  # lines: a statement longer than this around a call is left to the logical-line index
+
+
+def statement_window(text: str, spans: list[tuple[int, int]], lines: LineIndex, offset: int) -> tuple[int, int] | None:
+    """(first, last) lines of the smallest window around `offset` whose brackets balance, never closing
+    more than it opened, and not continued by a backslash: the statement holding a call, found by
+    reading a few lines (None if it spans more than a few dozen)."""
+    first = last = lines.position(offset)[0]
+    count = lines.position(len(text))[0]
+
+    def code(a: int, b: int) -> str:
+        return blank(text, spans, lines.line_start(a), lines.line_start(b + 1))
+
+    while last - first < _MAX_WINDOW:
+        window = code(first, last)
+        depth, lowest = 0, 0
+        for char in window:
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth -= 1
+                lowest = min(lowest, depth)
+        if (lowest < 0 or (first > 1 and code(first - 1, first - 1).rstrip().endswith("\\"))) and first > 1:
+            first -= 1
+        elif (depth > 0 or window.rstrip().endswith("\\")) and last < count:
+            last += 1
+        else:
+            return first, last
     return None
