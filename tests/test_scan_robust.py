@@ -109,14 +109,30 @@ def test_standard_library_broken_files_each_get_a_note(tmp_path: Path, monkeypat
 
 
 def test_process_pool_gives_the_same_facts() -> None:
-    from routecheck.scan.analyze import ParseJob
-    from routecheck.scan.pool import parse_all
+    from routecheck.scan.pool import map_indices
 
     texts = [b'M = "claude-sonnet-4-6"\n', b'x = "claude-opus-4-6"\ndef f(:\n', b"client.messages.create()\n",
-             b'call_ai("nope")\n']
-    jobs = [job for job in map(ANALYZER.triage, texts) if isinstance(job, ParseJob)]
-    assert len(jobs) == 4
-    assert parse_all(ANALYZER, jobs, workers=2, min_chars=0) == parse_all(ANALYZER, jobs, workers=1)
+             b'call_ai("nope")\n', b'call_ai(TASK)\nTASK = "t"\n']
+
+    def task(index: int) -> FileFacts:
+        return ANALYZER.python(texts[index])
+
+    serial = map_indices(task, [1] * len(texts), workers=1)
+    assert [len(f.models) + len(f.sdk_calls) + len(f.route_calls) for f in serial] == [1, 1, 1, 1, 1]
+    assert map_indices(task, [1] * len(texts), workers=2, min_weight=0) == serial
+
+
+def test_a_scan_across_workers_finds_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import routecheck.scan.pool
+
+    from tests.scan.helpers import FIXTURES
+
+    monkeypatch.chdir(FIXTURES)
+    alone = scan([FIXTURES], FIXTURES, **{"task-calls": ["*.route"]})
+    monkeypatch.setattr(routecheck.scan.pool, "POOL_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(routecheck.scan.pool, "usable_cores", lambda: 2)
+    assert scan([FIXTURES], FIXTURES, **{"task-calls": ["*.route"]}) == alone
+    assert len(alone.findings) > 50
 
 
 DEEP = 50_000

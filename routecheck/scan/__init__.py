@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routecheck.finding import Finding, Note
-from routecheck.scan.analyze import Analyzer, ParseJob
+from routecheck.scan.analyze import Analyzer
 from routecheck.scan.cache import CACHE_FOLDER, FactsCache, content_digest
 from routecheck.scan.config_files import config_facts
 from routecheck.scan.discovery import Selection, SourceFile, discover, file_kind, os_note
 from routecheck.scan.facts import FileFacts, RouteCall, Suppression, Symbols, TaskRef
-from routecheck.scan.pool import parse_all
+from routecheck.scan.pool import map_indices
 from routecheck.scan.resolve import Resolver
 from routecheck.scan.rules import (
     direct_sdk_call,
@@ -67,35 +67,29 @@ def scan_target(
     cache = FactsCache(target.root / CACHE_FOLDER if use_cache else None, settings.fingerprint())
 
     facts: dict[SourceFile, FileFacts] = {}
-    jobs: list[tuple[SourceFile, os.stat_result, str, ParseJob]] = []
-    for file in found.files:
+    pending: list[tuple[SourceFile, os.stat_result]] = []
+    for file in found.files:  # what the stat index already knows costs no read
         if file.path.name in never_names and Path(os.path.realpath(file.path)) in never:
             continue
-        read = _read(file, cache, settings.max_bytes)
-        if isinstance(read, Note):
-            notes.append(read)
+        known = _known(file, cache, settings.max_bytes)
+        if isinstance(known, Note):
+            notes.append(known)
             facts[file] = FileFacts()
-            continue
-        info, digest, data, cached = read
-        if cached is not None:
-            facts[file] = cached
-            cache.store(file.rel, info, digest, cached)
-            continue
-        assert data is not None
-        if file.kind == "config":
-            result: FileFacts | ParseJob = config_facts(data, analyzer.matcher, analyzer.prefilter)
-        elif file.kind == "notebook":
-            result = analyzer.notebook(data)
+        elif isinstance(known, FileFacts):
+            facts[file] = known
         else:
-            result = analyzer.triage(data)
-        if isinstance(result, ParseJob):
-            jobs.append((file, info, digest, result))
+            pending.append((file, known))
+
+    def analyse(index: int) -> Note | tuple[str, FileFacts]:
+        return _analyse(pending[index][0], cache, analyzer, settings.max_bytes)
+
+    for (file, info), done in zip(pending, map_indices(analyse, [info.st_size for _, info in pending]), strict=True):
+        if isinstance(done, Note):
+            notes.append(done)
+            facts[file] = FileFacts()
         else:
-            facts[file] = result
-            cache.store(file.rel, info, digest, result)
-    for (file, info, digest, _), parsed in zip(jobs, parse_all(analyzer, [j[3] for j in jobs]), strict=True):
-        facts[file] = parsed
-        cache.store(file.rel, info, digest, parsed)
+            digest, facts[file] = done
+            cache.store(file.rel, info, digest, facts[file])
 
     by_path = {file.path: f for file, f in facts.items()}
 
@@ -154,9 +148,8 @@ def scan_target(
     return ScanResult(ordered, tuple(sorted(set(notes), key=Note.sort_key)), len(facts))
 
 
-def _read(file: SourceFile, cache: FactsCache, max_bytes: int
-          ) -> Note | tuple[os.stat_result, str, bytes | None, FileFacts | None]:
-    """(stat, content hash, bytes or None when the cache answered, cached facts) or a skip note."""
+def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFacts | os.stat_result:
+    """A skip note, the facts the cache's stat index holds, or the stat of a file still to read."""
     try:
         info = os.stat(file.path)
     except OSError as exc:
@@ -167,17 +160,26 @@ def _read(file: SourceFile, cache: FactsCache, max_bytes: int
     if info.st_size > max_bytes:
         return Note(file.display, 1, 1, f"larger than {max_bytes:,} bytes ({info.st_size:,}); skipped")
     digest = cache.digest_for(file.rel, info)
-    if digest is not None:
-        cached = cache.facts(digest)
-        if cached is not None:
-            return info, digest, None, cached
+    cached = None if digest is None else cache.facts(digest)
+    return info if cached is None else cached
+
+
+def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes: int) -> Note | tuple[str, FileFacts]:
+    """A file's content hash and facts (the cache's, for content it has seen), or a skip note."""
     try:
         with open(file.path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         return os_note(file.display, exc, "file")
     digest = content_digest(file.kind, data)
-    return info, digest, data, cache.facts(digest)
+    cached = cache.facts(digest)
+    if cached is not None:
+        return digest, cached
+    if file.kind == "config":
+        return digest, config_facts(data, analyzer.matcher, analyzer.prefilter)
+    if file.kind == "notebook":
+        return digest, analyzer.notebook(data)
+    return digest, analyzer.python(data)
 
 
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],

@@ -1,49 +1,62 @@
-"""Parsing admitted files in parallel, only when there is enough parsing to pay for the processes."""
+"""Analysing files in parallel, only when there is enough work to pay for the processes.
+
+Workers are forked, so they start with everything imported and with the work itself (the files to
+read, the analyzer, the cache) already in memory: all that crosses the process boundary is a few
+batches of indices going out and the files' small facts coming back. With one usable core, no fork,
+or less than `POOL_THRESHOLD_BYTES` to read, everything runs in this process.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar, cast
 
-from routecheck.scan.analyze import Analyzer, ParseJob
-from routecheck.scan.facts import FileFacts
-from routecheck.scan.settings import ScanSettings
+#: Below this much to read and analyse (~0.1 s of work on one core) starting workers costs more than it saves.
+POOL_THRESHOLD_BYTES = 3_000_000
+_BATCHES_PER_WORKER = 4
+T = TypeVar("T")
 
-#: Below this many characters to parse (~0.4 s of libcst on one core) a pool costs more than it saves:
-#: forking is cheap (libcst is imported first, so workers inherit it), but results come back pickled.
-POOL_THRESHOLD_CHARS = 400_000
-
-_worker_analyzer: Analyzer | None = None  # one per worker process, built once by the initializer
-
-
-def _init_worker(settings: ScanSettings) -> None:
-    global _worker_analyzer
-    _worker_analyzer = Analyzer(settings)
+# The task of the pool being run, inherited by its forked workers; set only while a pool runs.
+_task: Callable[[int], object] | None = None
 
 
-def _parse_in_worker(job: ParseJob) -> FileFacts:
-    assert _worker_analyzer is not None
-    return _worker_analyzer.parse(job)
+def usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
-def parse_all(analyzer: Analyzer, jobs: Sequence[ParseJob], workers: int | None = None,
-              min_chars: int = POOL_THRESHOLD_CHARS) -> list[FileFacts]:
-    """Every job parsed, in order: in this process, or across a process pool for large batches."""
-    size = sum(len(job.text) for job in jobs)
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if count < 2 or len(jobs) < 2 or size < min_chars:
-        return [analyzer.parse(job) for job in jobs]
+def _run_batch(indices: list[int]) -> list[object]:
+    assert _task is not None
+    return [_task(i) for i in indices]
+
+
+def map_indices(task: Callable[[int], T], weights: Sequence[int], *, workers: int | None = None,
+                min_weight: int | None = None) -> list[T]:
+    """`[task(i) for i in range(len(weights))]`, across forked workers when the total weight pays for them."""
+    global _task
     import multiprocessing
+
+    count = workers if workers is not None else min(usable_cores(), 8)
+    threshold = POOL_THRESHOLD_BYTES if min_weight is None else min_weight
+    if (count < 2 or len(weights) < 2 or sum(weights) < threshold
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [task(i) for i in range(len(weights))]
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    # Biggest files first so one large file does not finish last on an otherwise idle pool.
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
-    with ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker,
-                             initargs=(analyzer.settings,)) as pool:
-        results = list(pool.map(_parse_in_worker, [jobs[i] for i in order], chunksize=1))
-    out: list[FileFacts] = [FileFacts()] * len(jobs)
-    for index, facts in zip(order, results, strict=True):
-        out[index] = facts
-    return out
+    # Heaviest first, dealt round-robin, so the batches weigh about the same.
+    order = sorted(range(len(weights)), key=lambda i: -weights[i])
+    batches = [b for b in (order[k::count * _BATCHES_PER_WORKER] for k in range(count * _BATCHES_PER_WORKER)) if b]
+    out: list[object] = [None] * len(weights)
+    _task = task
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            for batch, results in zip(batches, pool.map(_run_batch, batches), strict=True):
+                for index, result in zip(batch, results, strict=True):
+                    out[index] = result
+    finally:
+        _task = None
+    return cast(list[T], out)  # every slot was filled by `task`
