@@ -124,7 +124,6 @@ def test_process_pool_gives_the_same_facts() -> None:
 
 def test_a_scan_across_workers_finds_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     import routecheck.scan.pool
-
     from tests.scan.helpers import FIXTURES
 
     monkeypatch.chdir(FIXTURES)

@@ -115,7 +115,7 @@ class Analyzer:
                 return True
             return text[spans[index][0]] != "#" and "f" in text[max(spans[index][0] - 2, 0):spans[index][0]].lower()
 
-        calls = [match.start() for match in self.prefilter.calls_at.finditer(text) if in_code(match.start())]
+        calls = [offset for offset in self.prefilter.call_offsets(text) if in_code(offset)]
         if not runs and not calls:
             return FileFacts(suppressions=job.suppressions, quoted_tasks=job.quoted)
         structure: list[LogicalLines] = []  # built on first need: most files never need it
@@ -186,7 +186,7 @@ class Analyzer:
             runs = candidate_runs(text, spans, self.matcher.needle_offsets(text))
             models = model_hits(text, runs, self.matcher, positions, lambda run: run[0].start in documentation)
             collector = CallCollector(text, positions, self.settings.task_calls)
-            calls = [positions.position(match.start())[0] for match in self.prefilter.calls_at.finditer(text)]
+            calls = [positions.position(offset)[0] for offset in self.prefilter.call_offsets(text)]
             if calls:
                 collector.walk(select_statements(tree, calls))
             if definitions:

@@ -168,9 +168,7 @@ class CallCollector:
                 assert isinstance(node, ast.Attribute)
                 inner.add(id(node.value))
                 if id(node) not in inner:
-                    segs = segments(node)
-                    if sdk_shape(segs):
-                        self.sdk_calls.append(SdkCall(*self._where(node), ".".join(segs), called=False))
+                    self._reference(node)
             elif kind in _FUNCTIONS:
                 assert isinstance(node, _FUNCTIONS)
                 body_frame = self._function_frame(node, frame)
@@ -191,13 +189,31 @@ class CallCollector:
             stack += [(child, frame) for child in reversed(list(ast.iter_child_nodes(node)))]
 
     def walk_fragment(self, statements: Sequence[ast.stmt], first_line: int, indent: int) -> None:
-        """`walk` statements parsed from the file's lines from `first_line` on, the first one's `indent`
-        characters of indentation (ASCII blanks) removed."""
+        """The calls of statements parsed from the file's lines from `first_line` on, the first one's
+        `indent` characters of indentation (ASCII blanks) removed. No scopes: a task argument naming
+        anything makes the statement `pending` (the file is then parsed whole)."""
         self._shift = (first_line - 1, indent)
+        inner: set[int] = set()
         try:
-            self.walk(statements)
+            for statement in statements:
+                for node in ast.walk(statement):  # breadth first: a chain is seen before its parts
+                    kind = type(node)
+                    if kind is ast.Call:
+                        assert isinstance(node, ast.Call)
+                        inner.add(id(node.func))
+                        self._call(node, None)
+                    elif kind is ast.Attribute:
+                        assert isinstance(node, ast.Attribute)
+                        inner.add(id(node.value))
+                        if id(node) not in inner:
+                            self._reference(node)
         finally:
             self._shift = (0, 0)
+
+    def _reference(self, node: ast.Attribute) -> None:
+        segs = segments(node)
+        if sdk_shape(segs):
+            self.sdk_calls.append(SdkCall(*self._where(node), ".".join(segs), called=False))
 
     @property
     def pending(self) -> bool:

@@ -51,7 +51,7 @@ def _prefix_start(text: str, quote: int) -> int:
 
 def token_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every string literal (from its opening quote) and comment (from its `#`) of `text`."""
-    return [match.span() for match in _TOKEN.finditer(text)]
+    return list(map(re.Match.span, _TOKEN.finditer(text)))
 
 
 def string_token(text: str, quote: int, end: int) -> StringToken:

@@ -47,14 +47,21 @@ def map_indices(task: Callable[[int], T], weights: Sequence[int], *, workers: in
         return [task(i) for i in range(len(weights))]
     from concurrent.futures import ProcessPoolExecutor
 
-    # Heaviest first, dealt round-robin, so the batches weigh about the same.
+    # Heaviest first, dealt round-robin, so the batches weigh about the same; this process takes the
+    # last batch while the workers take the others (it would only wait otherwise).
     order = sorted(range(len(weights)), key=lambda i: -weights[i])
     batches = [b for b in (order[k::count * _BATCHES_PER_WORKER] for k in range(count * _BATCHES_PER_WORKER)) if b]
+    mine = batches[::count]
+    theirs = [batch for k, batch in enumerate(batches) if k % count]
     out: list[object] = [None] * len(weights)
     _task = task
     try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            for batch, results in zip(batches, pool.map(_run_batch, batches), strict=True):
+        with ProcessPoolExecutor(count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = pool.map(_run_batch, theirs)
+            for batch in mine:
+                for index in batch:
+                    out[index] = task(index)
+            for batch, results in zip(theirs, pending, strict=True):
                 for index, result in zip(batch, results, strict=True):
                     out[index] = result
     finally:

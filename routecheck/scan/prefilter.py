@@ -53,8 +53,16 @@ class Prefilter:
         route = [_ROUTER_SHAPE, "call_ai", *(re.escape(name) for name in names if name)]
         #: Where a routing call may be: its task argument may name a constant the module defines.
         self.route_calls = re.compile("|".join(route))
-        #: Where an SDK or routing call may be: the statement around it must be parsed.
-        self.calls_at = re.compile("|".join([*(shape for _, shape in _SDK_SHAPES), *route]))
+        # Each shape on its own, behind its word: a pattern that starts with a literal is searched for at
+        # C speed, an alternation of them is tried at every offset.
+        self._call_shapes = [(word, re.compile(shape)) for word, shape in _SDK_SHAPES]
+        self._call_shapes += [("outer", re.compile(_ROUTER_SHAPE))]
+        self._call_shapes += [(name, re.compile(re.escape(name))) for name in ("call_ai", *names) if name]
+
+    def call_offsets(self, text: str) -> list[int]:
+        """Where in `text` an SDK or routing call may be (the statement around each must be parsed), in order."""
+        found = [m.start() for word, shape in self._call_shapes if word in text for m in shape.finditer(text)]
+        return sorted(set(found))
 
     def calls(self, data: bytes) -> bool:
         """May `data` hold an SDK call or a routing call?"""
