@@ -137,3 +137,24 @@ def test_constant_from_a_module_parsed_only_for_its_model_id(tmp_path: Path, mon
         result = scan([tmp_path], tmp_path, cache=cache)
         assert [(f.path, f.code, f.line, f.column) for f in result.findings] == [
             ("app.py", "RC203", 2, 17), ("consts.py", "RC201", 1, 9)]
+
+
+def test_rc202_page_lists_exactly_what_the_scanner_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each declared shape is on the page and is found in code; the page names no shape the code lacks."""
+    import re
+
+    from routecheck.scan.rules import SDK_CALL_SHAPES, SDK_WRAPPERS, direct_sdk_call
+
+    page = direct_sdk_call.rule.doc
+    listed = re.findall(r"`\*\.([a-z_.*]+)`", page.split("## Why")[0])
+    assert listed == [".".join(shape) for shape in SDK_CALL_SHAPES]
+    assert all(f"`.{wrapper}.`" in page for wrapper in SDK_WRAPPERS)
+    lines = [f"client.{'.'.join(p if p != '*' else 'anything' for p in shape)}()\n" for shape in SDK_CALL_SHAPES]
+    lines += [f"{'.'.join(p if p != '*' else 'anything' for p in shape)}()\n" for shape in SDK_CALL_SHAPES]  # no object
+    (tmp_path / "calls.py").write_text("".join(lines))
+    monkeypatch.chdir(tmp_path)
+    found = scan([tmp_path / "calls.py"], tmp_path).findings
+    # object-less, only `beta.messages.batches.create()` matches: as `messages.batches.create` on an object `beta`
+    beta_batches = len(SDK_CALL_SHAPES) + SDK_CALL_SHAPES.index(("beta", "messages", "batches", "create")) + 1
+    expected = [*range(1, len(SDK_CALL_SHAPES) + 1), beta_batches]
+    assert [(f.code, f.line, f.column) for f in found] == [("RC202", n, 1) for n in expected]
