@@ -158,3 +158,14 @@ def test_rc202_page_lists_exactly_what_the_scanner_matches(tmp_path: Path, monke
     beta_batches = len(SDK_CALL_SHAPES) + SDK_CALL_SHAPES.index(("beta", "messages", "batches", "create")) + 1
     expected = [*range(1, len(SDK_CALL_SHAPES) + 1), beta_batches]
     assert [(f.code, f.line, f.column) for f in found] == [("RC202", n, 1) for n in expected]
+
+
+def test_config_files_know_the_same_id_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "agents.yaml").write_text(
+        "planner:\n  model: openai:gpt-5.2\n  fallback: bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0\n"
+        "embedder: gemini-embedding-001\n# model: claude-opus-4-6 (a comment)\n"
+        "docs: https://example.com/models/claude-sonnet-4-6/card\ntool: claude-code\n")
+    monkeypatch.chdir(tmp_path)
+    assert [(f.code, f.line, f.column, f.model) for f in scan([tmp_path / "agents.yaml"], tmp_path).findings] == [
+        ("RC205", 2, 10, "openai:gpt-5.2"), ("RC205", 3, 13, "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0"),
+        ("RC205", 4, 11, "gemini-embedding-001")]
