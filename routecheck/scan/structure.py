@@ -18,6 +18,7 @@ import sys
 from routecheck.scan.lexer import LineIndex
 
 _BREAKS = re.compile(r"\r\n|\r|\n")
+_JOINED = re.compile(r"\\(?:\r\n|\r|\n)")  # a backslash joining two lines: no code of its own
 _COMPOUND = re.compile(r"(?:async\s+)?(?:if|elif|else|for|while|with|try|except|finally|def|class|match|case)\b")
 _KEEP = frozenset(b"()[]{}\\\n")
 _TABLE = bytes.maketrans(b"[{]}", b"(())")
@@ -78,7 +79,7 @@ class LogicalLines:
         stands alone), as `ast` would say? Decided from the code around it on its logical line."""
         first, last = self.span(start, end)
         begin, finish = self.offsets(first, last)
-        before, after = self.code(begin, start).strip(), self.code(end, finish).strip()
+        before, after = (_JOINED.sub(" ", self.code(a, b)).strip() for a, b in ((begin, start), (end, finish)))
         opened = 0
         while before.endswith("(") and after.startswith(")"):  # ("a parenthesised statement")
             before, after, opened = before[:-1].rstrip(), after[1:].lstrip(), opened + 1
