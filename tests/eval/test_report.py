@@ -201,7 +201,7 @@ def test_the_ledger_is_opened_read_only(project: Path, capsys: pytest.CaptureFix
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report"], "routecheck: error: no ledger: pass --ledger FILE or set ROUTECHECK_LEDGER\n"),
+        (["report"], "routecheck: error: no ledger: pass --ledger FILE|URL or set ROUTECHECK_LEDGER\n"),
         (["report", "--ledger", "missing.db"], "routecheck: error: ledger missing.db not found\n"),
         (["report", "--ledger", "ledger.db", "--since", "7 days"],
          "routecheck: error: --since 7 days: expected a positive age like 90m, 24h, 7d or 2w\n"),
@@ -218,10 +218,10 @@ def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str], argv: l
 
 def test_a_newer_ledger_schema_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with sqlite3.connect(project / "ledger.db") as connection:
-        connection.execute("PRAGMA user_version = 2")
+        connection.execute("PRAGMA user_version = 3")
     assert main(["report", "--ledger", "ledger.db"]) == 2
     assert capsys.readouterr().err == (
-        "routecheck: error: ledger ledger.db: schema version 2, this routecheck reads version 1\n"
+        "routecheck: error: ledger ledger.db: schema version 3 is newer than this routecheck's (2); upgrade routecheck\n"
     )
 
 
