@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+
 from routecheck.cli.common import add_policy_option
 
 HELP = "monitor live calls from the ledger: tier mix, cost vs estimate, upgrades, validation, latency, revert advice"
@@ -26,13 +27,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: text)")
 
 
-def parse_duration(text: str) -> float:
+def parse_duration(text: str, *, option: str = "--since") -> float:
     """'7d' -> seconds; UsageError otherwise."""
     from routecheck.errors import UsageError
 
     match = _DURATION.match(text.strip())
     if not match or float(match[1]) <= 0:
-        raise UsageError(f"--since {text}: expected a positive age like 90m, 24h, 7d or 2w")
+        raise UsageError(f"{option} {text}: expected a positive age like 90m, 24h, 7d or 2w")
     return float(match[1]) * _SECONDS[match[2]]
 
 

@@ -102,7 +102,7 @@ def read_summary(backend: Backend, *, since: float, until: float) -> LedgerSumma
         f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' GROUP BY {keys}",
         (since, until),
     )
-    groups = tuple(sorted((CallGroup(*row[:7], int(row[7]), int(row[8])) for row in found), key=_group_key))
+    groups = tuple(sorted((_call_group(row) for row in found), key=_group_key))
     [(eval_calls,)] = backend.rows(f"SELECT COUNT(*) FROM calls WHERE {_WINDOW} AND purpose <> 'live'",
                                    (since, until))
     return LedgerSummary(groups, _latency(backend, groups, since, until), int(eval_calls))
@@ -116,8 +116,12 @@ def read_instances(backend: Backend, *, since: float, until: float) -> tuple[Ins
         f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' GROUP BY {keys}",
         (since, until),
     )
-    groups = (InstanceGroup(*row[:5], int(row[5]), int(row[6])) for row in found)
+    groups = (InstanceGroup(row[0], row[1], row[2], row[3], row[4], int(row[5]), int(row[6])) for row in found)
     return tuple(sorted(groups, key=lambda g: (g.instance, g.policy_sha256, g.tier, g.upgrade or "", g.status)))
+
+
+def _call_group(row: tuple[Any, ...]) -> CallGroup:
+    return CallGroup(row[0], row[1], row[2], row[3], row[4], row[5], row[6], int(row[7]), int(row[8]))
 
 
 def _group_key(g: CallGroup) -> tuple[str, ...]:
@@ -126,9 +130,9 @@ def _group_key(g: CallGroup) -> tuple[str, ...]:
 
 def _latency(backend: Backend, groups: Sequence[CallGroup], since: float,
              until: float) -> dict[str, tuple[float | None, float | None]]:
-    tasks = {g.task: (None, None) for g in groups}
+    tasks: dict[str, tuple[float | None, float | None]] = {g.task: (None, None) for g in groups}
     if backend.dialect == "postgresql":
-        ordered = " ".join(f"percentile_disc(?) WITHIN GROUP (ORDER BY latency_ms)," for _ in PERCENTILES)
+        ordered = " ".join("percentile_disc(?) WITHIN GROUP (ORDER BY latency_ms)," for _ in PERCENTILES)
         found = backend.rows(
             f"SELECT task, {ordered} COUNT(*) FROM calls WHERE {_WINDOW} AND purpose = 'live' AND status = 'ok' "
             "GROUP BY task", (*PERCENTILES, since, until),

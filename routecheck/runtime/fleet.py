@@ -102,7 +102,9 @@ class FleetLedger:
         lag_warning: float = 60.0,
         batch: int = 1000,
         exit_timeout: float = 5.0,
+        start: bool = True,
     ) -> None:
+        """`start=False`: no background shipper (the caller calls `flush`)."""
         env = os.environ if environ is None else environ
         self._url = url
         self.name = redact(url)
@@ -123,7 +125,10 @@ class FleetLedger:
         self._pool: ConnectionPool[Any] | None = None
         self._pid = 0
         self._thread: threading.Thread | None = None
-        self._start()
+        self._closed = False
+        self._pid = os.getpid()
+        if start:
+            self._start()
         atexit.register(_close_at_exit, weakref.ref(self))
 
     def record(self, row: CallRecord) -> None:
@@ -144,8 +149,9 @@ class FleetLedger:
 
     def close(self) -> None:
         """Stop the shipper, ship what can be shipped within exit_timeout, leave the rest spooled."""
-        if self._pid != os.getpid():
+        if self._pid != os.getpid() or self._closed:
             return
+        self._closed = True
         self._stop.set()
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
@@ -162,6 +168,7 @@ class FleetLedger:
         self._pid = os.getpid()
         self._pool = None  # a pool's threads and sockets do not cross a fork
         self._stop.clear()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="routecheck-ledger-shipper", daemon=True)
         self._thread.start()
 
@@ -182,7 +189,7 @@ class FleetLedger:
                 self._note(str(exc))
             except Exception as exc:  # unreachable, wrong password, a dropped connection: rows stay spooled
                 shipped = 0
-                self._note(error_text(exc, self._url))
+                self._note(self._reason(exc))
             else:
                 self.last_error = None
             self._check_lag(time.time())
@@ -228,6 +235,18 @@ class FleetLedger:
             )
             self._pool.open(wait=False)
         return self._pool
+
+    def _reason(self, exc: Exception) -> str:
+        """Why shipping failed, in the driver's words (the pool only says it timed out)."""
+        from psycopg_pool import PoolTimeout
+
+        if isinstance(exc, PoolTimeout):
+            psycopg = import_psycopg()
+            try:
+                psycopg.connect(self._url, connect_timeout=2).close()
+            except Exception as direct:
+                exc = direct
+        return error_text(exc, self._url)
 
     def _note(self, message: str) -> None:
         self.last_error = message

@@ -221,7 +221,8 @@ def test_a_newer_ledger_schema_is_refused(project: Path, capsys: pytest.CaptureF
         connection.execute("PRAGMA user_version = 3")
     assert main(["report", "--ledger", "ledger.db"]) == 2
     assert capsys.readouterr().err == (
-        "routecheck: error: ledger ledger.db: schema version 3 is newer than this routecheck's (2); upgrade routecheck\n"
+        "routecheck: error: ledger ledger.db: schema version 3 is newer than this routecheck's (2); "
+        "upgrade routecheck\n"
     )
 
 
