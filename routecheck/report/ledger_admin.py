@@ -45,7 +45,8 @@ def ledger_status(target: str, *, spool: Path | None, environ: Mapping[str, str]
     except UsageError as exc:
         if waiting is None:
             raise
-        return LedgerStatus(display(target), None, 0, None, None, 0, str(exc), waiting)
+        why = str(exc).removeprefix(f"ledger {display(target)}: ")
+        return LedgerStatus(display(target), None, 0, None, None, 0, why, waiting)
     return LedgerStatus(display(target), version, int(rows), oldest, newest, dropped, None, waiting)
 
 

@@ -62,7 +62,7 @@ def import_psycopg() -> Any:
 
 def error_text(exc: BaseException, url: str) -> str:
     """A driver error as one line, without the URL's password."""
-    text = " ".join(part.strip() for part in str(exc).splitlines() if part.strip()) or type(exc).__name__
+    text = " ".join(str(exc).split()) or type(exc).__name__
     return scrub(text, url)
 
 
