@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import re
+import socket
 import sqlite3
 import threading
 from pathlib import Path
@@ -122,9 +125,13 @@ def by_name(spans: tuple[ReadableSpan, ...], name: str) -> list[ReadableSpan]:
     return [span for span in spans if span.name == name]
 
 
+#: The attributes that vary run to run or host to host (checked in test_routing_attributes_land_on_...).
+VARYING = ("routecheck.latency_ms", "routecheck.row_id", "routecheck.instance", "routecheck.policy_sha256")
+
+
 def routing_attributes(span: ReadableSpan) -> dict[str, Any]:
     items = (span.attributes or {}).items()
-    return {k: v for k, v in items if k.startswith("routecheck.") and k != "routecheck.latency_ms"}
+    return {k: v for k, v in items if k.startswith("routecheck.") and k not in VARYING}
 
 
 def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
@@ -149,6 +156,10 @@ def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
     assert (sdk.attributes or {})["gen_ai.usage.output_tokens"] == 1
     attributes = dict(ours.attributes or {})
     assert attributes.pop("routecheck.latency_ms") > 0
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                        str(attributes.pop("routecheck.row_id")))
+    assert attributes.pop("routecheck.instance") == f"{socket.gethostname()}:{os.getpid()}"
+    assert attributes.pop("routecheck.policy_sha256") == router.policy.sha256 != ""
     assert attributes == {
         "routecheck.task": "classify",
         "routecheck.requested_tier": "haiku",
