@@ -139,7 +139,7 @@ def fill_postgres(cluster: Cluster, rows: int) -> str:
         db.execute("CREATE TABLE routecheck_schema (version integer NOT NULL)")
         db.execute("INSERT INTO routecheck_schema VALUES (2)")
         select = GENERATE.format(until=UNTIL, window=WINDOW)
-        db.execute(f"INSERT INTO calls ({COLUMNS}) {select} FROM generate_series(1, {rows}) AS i")  # type: ignore[arg-type]
+        db.execute(f"INSERT INTO calls ({COLUMNS}) {select} FROM generate_series(CAST(1 AS bigint), {rows}) AS i")  # type: ignore[arg-type]
         db.execute("VACUUM ANALYZE calls")
     return url
 

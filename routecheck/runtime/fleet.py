@@ -2,8 +2,8 @@
 
 `record` never touches the network: it appends the row to this process's spool segment (one write) and
 returns. A daemon thread wakes every `interval` seconds, and when the database answers it rotates the
-segment out, ships every unlocked segment in batched, idempotent inserts (`ON CONFLICT (row_id) DO
-NOTHING`) and deletes a segment only after its rows are committed. While the database is unreachable
+segment out, ships every unlocked segment in batched, idempotent inserts (`ON CONFLICT DO NOTHING`
+on the unique row id) and deletes a segment only after its rows are committed. While the database is unreachable
 rows wait in the spool; a warning is logged once the oldest has waited past `lag_warning` seconds. A
 process that exits normally ships what it can within `exit_timeout`; the rest waits for the next start.
 """

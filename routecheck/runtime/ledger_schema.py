@@ -97,7 +97,11 @@ def steps(dialect: Dialect, version: int) -> list[str]:
 
 
 def insert_sql(dialect: Dialect) -> str:
-    """The idempotent insert of one row: a row id seen before is skipped, so a retried batch never counts twice."""
+    """The idempotent insert of one row: a row id seen before is skipped, so a retried batch never counts twice.
+
+    No conflict target: any unique index that covers row_id serves, such as (row_id, ts) on a table
+    partitioned by ts (docs/fleet.md), where a unique index on row_id alone is not allowed.
+    """
     mark = "?" if dialect == "sqlite" else "%s"
     return (f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join(mark for _ in COLUMNS)}) "
-            "ON CONFLICT (row_id) DO NOTHING")
+            "ON CONFLICT DO NOTHING")

@@ -181,3 +181,23 @@ def test_a_missing_extra_is_named(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout, done.stderr) == (2, "", (
         "routecheck: error: ledger postgresql://u:***@127.0.0.1:1/db: a postgresql:// ledger needs psycopg and "
         "psycopg-pool: pip install 'routecheck[postgres]'\n"))
+
+
+def test_the_monthly_partitions_of_the_docs_take_rows_once_and_drop_a_month(pg_url: str, tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "fleet.md").read_text(encoding="utf-8")
+    sql = docs.split("```sql\n", 1)[1].split("```", 1)[0]
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute(sql)  # type: ignore[arg-type]
+    november, december = 1793491200.0 + 60, 1796083200.0 + 60
+    rows = [record(1, ts=november), record(2, ts=december), record(3, ts=1.0)]
+    ledger = FleetLedger(pg_url, spool=tmp_path / "spool", start=False)
+    for row in rows + rows:  # every row twice, as a retried batch would send it
+        ledger.record(row)
+    assert ledger.flush(10) == 6
+    ledger.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        placed = db.execute("SELECT tableoid::regclass::text, row_id FROM calls ORDER BY ts").fetchall()
+        assert placed == [("calls_later", rows[2].row_id), ("calls_2026_11", rows[0].row_id),
+                          ("calls_2026_12", rows[1].row_id)]
+        db.execute("DROP TABLE calls_2026_11")
+        assert db.execute("SELECT COUNT(*) FROM calls").fetchone() == (2,)
