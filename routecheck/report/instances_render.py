@@ -32,9 +32,12 @@ def _upgrades(f: InstanceFigures) -> str:
 
 
 def _columns(f: InstanceFigures) -> list[str]:
-    return [f.instance, f"{f.calls:,}", f"{f.errors:,}", _policies(f), _mix(f), _upgrades(f), f"${f.cost_usd:,.2f}"]
+    return [f.instance or UNRECORDED, f"{f.calls:,}", f"{f.errors:,}", _policies(f), _mix(f), _upgrades(f),
+            f"${f.cost_usd:,.2f}"]
 
 
+#: The instance of rows written before the ledger recorded one (schema version 1).
+UNRECORDED = "(unrecorded)"
 HEADER = ["instance", "calls", "failed", "policy", "tier mix", "upgrades", "cost"]
 _RIGHT = {1, 2, 6}
 
@@ -55,7 +58,7 @@ def text(report: InstanceReport) -> str:
     odd = [f for f in report.instances if f.stands_out]
     out.append("")
     out.append("stands out: none" if not odd else "stands out:")
-    out += [f"  {f.instance}: {'; '.join(f.stands_out)}" for f in odd]
+    out += [f"  {f.instance or UNRECORDED}: {'; '.join(f.stands_out)}" for f in odd]
     return "\n".join(out) + "\n"
 
 

@@ -164,8 +164,8 @@ class _SQLite:
 
     def rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         if self._version < 2:  # a version 1 file has no replica or policy columns
-            sql = sql.replace("instance, policy_sha256,", "'' AS instance, '' AS policy_sha256,", 1)
-            sql = sql.replace("GROUP BY '' AS instance, '' AS policy_sha256,", "GROUP BY")
+            sql = sql.replace("SELECT instance, policy_sha256,", "SELECT '', '',")
+            sql = sql.replace("GROUP BY instance, policy_sha256,", "GROUP BY")
         try:
             return self._connection.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:

@@ -166,8 +166,9 @@ class FleetLedger:
 
     def _start(self) -> None:
         self._pid = os.getpid()
+        # in a forked child the parent's shipper thread is gone, and its locks may have been held
+        self._ship_lock, self._wake, self._stop = threading.Lock(), threading.Event(), threading.Event()
         self._pool = None  # a pool's threads and sockets do not cross a fork
-        self._stop.clear()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="routecheck-ledger-shipper", daemon=True)
         self._thread.start()

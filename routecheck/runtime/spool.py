@@ -96,9 +96,10 @@ class Spool:
     def append(self, row: CallRecord) -> bool:
         """Write one row durably (before the call returns); False when it had to be dropped (counted)."""
         line = json.dumps(astuple(row), separators=(",", ":")).encode() + b"\n"
+        if self._pid != os.getpid():  # a forked child: the parent's segment, its flock and our lock are not ours
+            self._lock = threading.Lock()
+            self._fd, self._active, self._pid, self._written = None, None, os.getpid(), 0
         with self._lock:
-            if self._pid != os.getpid():  # a forked child: the parent's segment and lock are not ours
-                self._fd, self._active, self._pid, self._written = None, None, os.getpid(), 0
             if self._size + len(line) > self.max_bytes:
                 return self._drop("the spool is full")
             try:

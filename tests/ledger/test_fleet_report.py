@@ -10,9 +10,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from eval.test_report import FIXTURE, known_rows
 from pg_cluster import PASSWORD, Cluster, free_port
 
-from eval.test_report import FIXTURE, known_rows
 from routecheck.cli import main
 from routecheck.runtime import CallRecord, Ledger
 from routecheck.runtime.fleet import FleetLedger
@@ -91,7 +91,7 @@ def test_report_by_instance_shows_the_stray_override_and_the_old_policy(
     sha = load_policy(project / CURRENT).sha256
     _, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
     code, out, _ = report(capsys, "--ledger", postgres, "--until", UNTIL, "--by", "instance")
-    S = sha[:12]  # noqa: N806
+    S = sha[:12]
     shown = postgres.replace(PASSWORD, "***")
     assert code == 0
     assert out == f"""\
