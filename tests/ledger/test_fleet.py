@@ -74,7 +74,7 @@ def test_rows_wait_while_the_database_is_unreachable_and_the_next_start_ships_th
     spool = tmp_path / "spool"
     down = f"postgresql://routecheck:{PASSWORD}@127.0.0.1:{free_port()}/routecheck"
     with caplog.at_level(logging.WARNING, logger="routecheck.runtime"):
-        ledger = FleetLedger(down, spool=spool, start=False, exit_timeout=1.0)
+        ledger = FleetLedger(down, spool=spool, start=False, exit_timeout=1.0, lag_warning=0.0)
         for n in range(3):
             ledger.record(record(n))
         assert ledger.flush(1.0) == 0
@@ -83,6 +83,9 @@ def test_rows_wait_while_the_database_is_unreachable_and_the_next_start_ships_th
     messages = [r.getMessage() for r in caplog.records if r.name == "routecheck.runtime"]
     assert messages and all(PASSWORD not in m for m in messages)
     assert messages[0].startswith("routecheck ledger postgresql://routecheck:***@127.0.0.1:")
+    assert "Connection refused" in messages[0]
+    lag = [m for m in messages if "rows have waited" in m]  # the lag passed its bound (0 s here): said once
+    assert len(lag) == 1 and f"in the spool {spool} (bound 0 s): connection failed: " in lag[0]
     # the next start, pointed at a database that answers, ships what the last one left
     again = FleetLedger(pg_url, spool=spool, start=False)
     assert again.flush(10) == 3
