@@ -176,11 +176,11 @@ def timed_report(target: str, cwd: Path) -> tuple[float, float, str]:
     return elapsed, usage.ru_maxrss / 1024, "; ".join(calls)
 
 
-def report_scaling(cluster: Cluster, work: Path, sizes: list[int]) -> None:
+def report_scaling(cluster: Cluster, work: Path, sizes: list[int], backends: list[str]) -> None:
     project = work / "project"
     shutil.copytree(REPORT_FIXTURE, project / "policies")
     print("report over a 30-day window holding every row (fresh process each; peak RSS is ru_maxrss):")
-    for backend in ("postgresql", "sqlite"):
+    for backend in backends:
         for rows in sizes:
             start = time.perf_counter()
             target = fill_postgres(cluster, rows) if backend == "postgresql" else fill_sqlite(work / "r.sqlite", rows)
@@ -196,6 +196,7 @@ def main() -> int:
     parser.add_argument("--ship", type=int, default=100_000)
     parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 10_000_000])
     parser.add_argument("--only", choices=("overhead", "shipping", "report"))
+    parser.add_argument("--backends", nargs="*", default=["postgresql", "sqlite"], choices=("postgresql", "sqlite"))
     args = parser.parse_args()
     cluster = Cluster()
     work = Path(tempfile.mkdtemp(prefix="routecheck-ledger-bench-"))
@@ -207,7 +208,7 @@ def main() -> int:
         if args.only in (None, "shipping"):
             shipping(cluster, work, args.ship)
         if args.only in (None, "report"):
-            report_scaling(cluster, work, args.rows)
+            report_scaling(cluster, work, args.rows, args.backends)
     finally:
         cluster.stop("fast")
         cluster.remove()
