@@ -139,7 +139,7 @@ class Spool:
             except BlockingIOError:  # a live writer's active segment, or another shipper's
                 os.close(fd)
                 continue
-            if not path.exists():  # shipped and deleted between our open and our lock
+            if not _same_file(fd, path):  # shipped and deleted between our open and our lock
                 os.close(fd)
                 continue
             segment = Segment(path, fd)
@@ -150,10 +150,14 @@ class Spool:
 
     def _open(self) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{time.time_ns():020d}-{os.getpid()}-{os.urandom(4).hex()}{SUFFIX}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        name = f"{time.time_ns():020d}-{os.getpid()}-{os.urandom(4).hex()}"
+        # locked before it gets a name a shipper looks for: else one could claim (and delete) it first
+        opening = self.folder / f"{name}.opening"
+        fd = os.open(opening, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.write(fd, HEADER)
+        path = self.folder / f"{name}{SUFFIX}"
+        os.rename(opening, path)
         self._size += len(HEADER)
         self._fd, self._active = fd, path
         return fd
@@ -170,6 +174,13 @@ def _segments(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX))
     except FileNotFoundError:
         return []
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == path.stat().st_ino
+    except FileNotFoundError:
+        return False
 
 
 def _folder_bytes(folder: Path) -> int:

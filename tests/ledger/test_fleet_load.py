@@ -99,7 +99,7 @@ def test_32000_calls_from_8_processes_land_once_each_with_their_fields(
                for p in range(PROCESSES)]
     assert [worker.wait(600) for worker in workers] == [0] * PROCESSES
     rows = stored(pg_url)
-    assert len(rows) == PROCESSES * THREADS * CALLS == 32_000
+    assert len(rows) == PROCESSES * THREADS * CALLS == 32_000, status(tmp_path / "spool")
     for p in range(PROCESSES):
         calls = returned(tmp_path / f"w{p}.jsonl")
         assert len(calls) == THREADS * CALLS
