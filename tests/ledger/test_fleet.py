@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sqlite3
@@ -20,7 +21,7 @@ from routecheck.policy.loader import load_policy
 from routecheck.runtime import CallRecord, Ledger, Router, RuntimePolicy
 from routecheck.runtime.fleet import FleetLedger
 from routecheck.runtime.ledger_schema import COLUMNS, MIGRATIONS
-from routecheck.runtime.spool import status
+from routecheck.runtime.spool import HEADER, status
 
 HAIKU = "claude-haiku-4-5-20251001"
 SONNET = "claude-sonnet-4-6"
@@ -204,3 +205,26 @@ def test_the_monthly_partitions_of_the_docs_take_rows_once_and_drop_a_month(pg_u
                           ("calls_2026_12", rows[1].row_id)]
         db.execute("DROP TABLE calls_2026_11")
         assert db.execute("SELECT COUNT(*) FROM calls").fetchone() == (2,)
+
+
+def test_a_full_spool_drops_rows_counts_them_and_reports_them(
+    pg_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from routecheck.cli import main
+
+    line = len(json.dumps(astuple(record(0)), separators=(",", ":"))) + 1
+    room = len(HEADER) + 2 * line + 10  # the segment header and two rows
+    env = {"ROUTECHECK_SPOOL_MAX_MB": str(room / (1 << 20)), "ROUTECHECK_INSTANCE": "tiny-disk"}
+    ledger = FleetLedger(pg_url, spool=tmp_path / "spool", environ=env, start=False)
+    with caplog.at_level(logging.ERROR, logger="routecheck.runtime"):
+        for n in range(5):
+            ledger.record(record(n))
+    assert ledger.spool.dropped == 3
+    assert [r.getMessage() for r in caplog.records] == [
+        f"routecheck ledger: the spool is full ({tmp_path / 'spool'}); 1 rows dropped so far"]
+    assert ledger.flush(10) == 2
+    ledger.close()
+    with psycopg.connect(pg_url) as db:
+        assert db.execute("SELECT instance, rows FROM ledger_drops").fetchall() == [("tiny-disk", 3)]
+    assert main(["ledger", "status", "--ledger", pg_url, "--spool", str(tmp_path / "spool")]) == 0
+    assert "  3 rows dropped by replicas (spool full or unwritable)\n" in capsys.readouterr().out
