@@ -7,7 +7,7 @@ quote the URL back (a driver's error) goes through `scrub`.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 SCHEMES = ("postgresql://", "postgres://")
 MASK = "***"
@@ -38,9 +38,11 @@ def redact(url: str) -> str:
         if parts.password is not None:
             user, _, host = netloc.rpartition("@")
             netloc = f"{user.split(':', 1)[0]}:{MASK}@{host}"
-        query = urlencode([(k, MASK if k in _SECRET_PARAMS else v)
-                           for k, v in parse_qsl(parts.query, keep_blank_values=True)], safe="*")
-        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        query = "&".join(f"{pair.split('=', 1)[0]}={MASK}" if pair.split("=", 1)[0] in _SECRET_PARAMS else pair
+                         for pair in parts.query.split("&")) if parts.query else ""
+        # built by hand: urlunsplit drops the "//" of an empty host (a Unix socket URL)
+        return (f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
+                + (f"#{parts.fragment}" if parts.fragment else ""))
     except ValueError:  # a URL too broken to parse (say, a bad port): show none of its user info
         return re.sub(r"//[^/@]*@", f"//{MASK}@", url.split("?", 1)[0])
 
