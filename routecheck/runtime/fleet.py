@@ -156,7 +156,8 @@ class FleetLedger:
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(self.exit_timeout)
-        self.flush(self.exit_timeout)
+        if oldest(self.spool.folder) is not None:  # nothing waits: no reason to hold up the exit
+            self.flush(self.exit_timeout)
         self.spool.close()
         if self._pool is not None:
             self._pool.close(timeout=1.0)
@@ -204,11 +205,20 @@ class FleetLedger:
                 migrate_postgres(connection, self.name)
                 self._migrated = True
             self.spool.rotate()
+            psycopg = import_psycopg()
             for segment in self.spool.claim():
                 rows, torn = segment.rows()
-                for start in range(0, len(rows), self.batch):
-                    with connection.transaction(), connection.cursor() as cursor:
-                        cursor.executemany(_INSERT, [astuple(row) for row in rows[start:start + self.batch]])
+                try:
+                    for start in range(0, len(rows), self.batch):
+                        with connection.transaction(), connection.cursor() as cursor:
+                            cursor.executemany(_INSERT, [astuple(row) for row in rows[start:start + self.batch]])
+                except (psycopg.DataError, psycopg.IntegrityError) as exc:
+                    # the database will never take these rows: set them aside, or they would block every later one
+                    kept = segment.set_aside()
+                    log.error("routecheck ledger %s: rows the database refuses (%s) set aside in %s",
+                              self.name, error_text(exc, self._url), kept)
+                    self.spool.dropped += len(rows)
+                    continue
                 if torn:
                     log.error("routecheck ledger: %d unreadable lines in %s (a writer crashed mid-line); dropped",
                               torn, segment.path.name)

@@ -71,6 +71,12 @@ class Segment:
                     bad += 1
         return rows, bad
 
+    def set_aside(self) -> Path:
+        """Rename the segment out of the shippers' sight (kept for a person to look at); its new path."""
+        kept = self.path.with_suffix(".rejected")
+        os.rename(self.path, kept)
+        return kept
+
     def delete(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()

@@ -228,3 +228,23 @@ def test_a_full_spool_drops_rows_counts_them_and_reports_them(
         assert db.execute("SELECT instance, rows FROM ledger_drops").fetchall() == [("tiny-disk", 3)]
     assert main(["ledger", "status", "--ledger", pg_url, "--spool", str(tmp_path / "spool")]) == 0
     assert "  3 rows dropped by replicas (spool full or unwritable)\n" in capsys.readouterr().out
+
+
+def test_rows_the_database_refuses_are_set_aside_and_do_not_block_the_rest(
+    pg_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spool = tmp_path / "spool"
+    ledger = FleetLedger(pg_url, spool=spool, start=False)
+    ledger.record(record(1, input_tokens=10**20))  # out of bigint's range: PostgreSQL will never take it
+    ledger.spool.rotate()
+    ledger.record(record(2))
+    with caplog.at_level(logging.ERROR, logger="routecheck.runtime"):
+        assert ledger.flush(10) == 1
+    ledger.close()
+    assert [row[-3] for row in stored(pg_url)] == [record(2).row_id]
+    [kept] = [p for p in spool.iterdir() if p.suffix == ".rejected"]
+    assert b"100000000000000000000" in kept.read_bytes()
+    assert ledger.spool.dropped == 1
+    [message] = [r.getMessage() for r in caplog.records]
+    assert message.startswith(f"routecheck ledger {pg_url.replace(PASSWORD, '***')}: rows the database refuses (")
+    assert message.endswith(f") set aside in {kept}")
