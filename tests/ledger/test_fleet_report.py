@@ -190,3 +190,29 @@ def test_prune_on_sqlite(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["ledger", "prune", "--ledger", "ledger.db", "--older-than", "soon"]) == 2
     assert capsys.readouterr().err == (
         "routecheck: error: --older-than soon: expected a positive age like 90m, 24h, 7d or 2w\n")
+
+
+def test_report_by_instance_as_json(project: Path, pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from routecheck.policy.loader import load_policy
+
+    sha = load_policy(project / CURRENT).sha256
+    old = "0ld" + "0" * 61
+    _, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
+    code, out, _ = report(capsys, "--ledger", postgres, "--until", UNTIL, "--by", "instance", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == {
+        "version": 1, "ledger": postgres.replace(PASSWORD, "***"), "since": "2026-11-17T00:00:00Z",
+        "until": "2026-11-24T00:00:00Z", "policy_sha256": sha,
+        "instances": [
+            {"instance": "web-1", "calls": 55, "errors": 1, "policies": {sha: 55}, "tiers": {"haiku": 49, "sonnet": 6},
+             "upgrades": {"validation_failed": 4, "unknown_task": 1}, "cost_usd": 0.059, "stands_out": []},
+            {"instance": "web-2", "calls": 53, "errors": 0, "policies": {sha: 53}, "tiers": {"haiku": 46, "sonnet": 7},
+             "upgrades": {"override": 13, "validation_failed": 4, "overloaded": 1}, "cost_usd": 0.067,
+             "stands_out": ["ROUTECHECK_OVERRIDE on 25% of its calls"]},
+            {"instance": "web-3", "calls": 53, "errors": 0, "policies": {old: 27, sha: 26},
+             "tiers": {"haiku": 46, "sonnet": 7}, "upgrades": {"validation_failed": 4, "overloaded": 1},
+             "cost_usd": 0.067, "stands_out": ["policy 0ld000000000 is not the policy file's (27 calls)"]},
+        ],
+    }
