@@ -17,7 +17,9 @@ from routecheck import __version__
 from routecheck.errors import ConfigError, RoutecheckError
 
 #: Command modules under routecheck.cli, in the order `--help` lists them.
-COMMANDS = ("check", "lint", "scan", "generate", "cost", "diff", "suggest", "eval", "report", "rule", "schema")
+COMMANDS = (
+    "check", "lint", "scan", "generate", "cost", "diff", "suggest", "eval", "report", "ledger", "rule", "schema",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

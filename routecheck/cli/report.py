@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
 from routecheck.cli.common import add_policy_option
 
@@ -16,21 +15,25 @@ _SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_policy_option(parser)
-    parser.add_argument("--ledger", type=Path, metavar="FILE", help="the SQLite ledger (default: $ROUTECHECK_LEDGER)")
+    parser.add_argument("--ledger", metavar="FILE|URL",
+                        help="the SQLite ledger file or a postgresql:// URL (default: $ROUTECHECK_LEDGER)")
     parser.add_argument("--since", default="7d", metavar="AGE", help="the period: 90m, 24h, 7d, 2w (default: 7d)")
     parser.add_argument("--until", metavar="TIME",
                         help="end of the period, ISO 8601 (default: now), e.g. 2026-11-24T00:00:00Z")
+    parser.add_argument("--by", choices=("task", "instance"), default="task",
+                        help="per task (with revert advice), or per replica: tier mix, policy version, overrides "
+                             "(default: task)")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                         help="output format (default: text)")
 
 
-def parse_duration(text: str) -> float:
+def parse_duration(text: str, *, option: str = "--since") -> float:
     """'7d' -> seconds; UsageError otherwise."""
     from routecheck.errors import UsageError
 
     match = _DURATION.match(text.strip())
     if not match or float(match[1]) <= 0:
-        raise UsageError(f"--since {text}: expected a positive age like 90m, 24h, 7d or 2w")
+        raise UsageError(f"{option} {text}: expected a positive age like 90m, 24h, 7d or 2w")
     return float(match[1]) * _SECONDS[match[2]]
 
 
@@ -49,24 +52,42 @@ def parse_until(text: str | None) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def run(args: argparse.Namespace) -> int:
+def ledger_target(given: str | None) -> str:
+    """--ledger, else $ROUTECHECK_LEDGER; UsageError when neither is set."""
     import os
+
+    from routecheck.errors import UsageError
+
+    target = given or os.environ.get("ROUTECHECK_LEDGER")
+    if not target:
+        raise UsageError("no ledger: pass --ledger FILE|URL or set ROUTECHECK_LEDGER")
+    return target
+
+
+def run(args: argparse.Namespace) -> int:
     import sys
 
     from routecheck.cli.common import load_project
-    from routecheck.errors import UsageError
-    from routecheck.paths import display_path
-    from routecheck.report.figures import build_report
-    from routecheck.report.ledger_reader import read_ledger
-    from routecheck.report.render import RENDERERS
+    from routecheck.report.ledger_reader import display, open_backend, read_instances, read_summary
 
-    ledger = args.ledger or (Path(os.environ["ROUTECHECK_LEDGER"]) if os.environ.get("ROUTECHECK_LEDGER") else None)
-    if ledger is None:
-        raise UsageError("no ledger: pass --ledger FILE or set ROUTECHECK_LEDGER")
+    target = ledger_target(args.ledger)
     until = parse_until(args.until)
     since = until - parse_duration(args.since)
     _, source = load_project(args)
-    rows = read_ledger(ledger, since=since, until=until)
-    report = build_report(rows, source, ledger=display_path(ledger), since=since, until=until)
+    with open_backend(target) as backend:
+        if args.by == "instance":
+            from routecheck.report.instances import build_instances
+            from routecheck.report.instances_render import RENDERERS as BY_INSTANCE
+
+            groups = read_instances(backend, since=since, until=until)
+            instances = build_instances(groups, policy_sha256=source.sha256, ledger=display(target), since=since,
+                                        until=until)
+            sys.stdout.write(BY_INSTANCE[args.format](instances))
+            return 0
+        summary = read_summary(backend, since=since, until=until)
+    from routecheck.report.figures import build_report
+    from routecheck.report.render import RENDERERS
+
+    report = build_report(summary, source, ledger=display(target), since=since, until=until)
     sys.stdout.write(RENDERERS[args.format](report))
     return 1 if any(t.advice is not None and t.advice.revert for t in report.tasks) else 0

@@ -19,7 +19,7 @@ from decimal import Decimal
 from routecheck.cost.model import DAYS_PER_MONTH, monthly_cost
 from routecheck.evaluate.stats import Interval, wilson
 from routecheck.policy.loader import PolicyFile
-from routecheck.runtime.ledger import CallRecord
+from routecheck.report.ledger_reader import NANO, CallGroup, LedgerSummary
 
 OVERRIDE_ENV = "ROUTECHECK_OVERRIDE"
 
@@ -76,49 +76,60 @@ class LedgerReport:
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
-    """Nearest-rank percentile (the value below which p% of the values lie); None for no values."""
+    """Nearest-rank percentile (the value below which p% of the values lie); None for no values.
+
+    The ledger readers pick the same rank in the database (see `ledger_reader`).
+    """
     if not values:
         return None
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def build_report(rows: Sequence[CallRecord], source: PolicyFile, *, ledger: str, since: float,
+def build_report(summary: LedgerSummary, source: PolicyFile, *, ledger: str, since: float,
                  until: float) -> LedgerReport:
     """Figures for every task with live calls in the window (eval calls are counted apart)."""
-    live = [r for r in rows if r.purpose == "live"]
-    tasks = sorted({r.task for r in live})
+    by_task: dict[str, list[CallGroup]] = {}
+    for group in summary.groups:
+        by_task.setdefault(group.task, []).append(group)
     days = Decimal(repr(until - since)) / 86400
-    figures = tuple(_task(name, [r for r in live if r.task == name], source, days) for name in tasks)
-    return LedgerReport(ledger, since, until, figures, len(rows) - len(live))
+    figures = tuple(_task(name, by_task[name], summary.latency.get(name, (None, None)), source, days)
+                    for name in sorted(by_task))
+    return LedgerReport(ledger, since, until, figures, summary.eval_calls)
 
 
-def _task(name: str, rows: list[CallRecord], source: PolicyFile, days: Decimal) -> TaskFigures:
+def _task(name: str, groups: list[CallGroup], latency: tuple[float | None, float | None], source: PolicyFile,
+          days: Decimal) -> TaskFigures:
     policy = source.policy
     task = policy.tasks.get(name)
-    tiers = Counter(r.tier for r in rows)
-    upgrades = Counter(r.upgrade for r in rows if r.upgrade is not None)
-    cost = sum((Decimal(repr(r.cost_usd)) for r in rows), Decimal(0))
+    tiers: Counter[str] = Counter()
+    upgrades: Counter[str] = Counter()
+    for g in groups:
+        tiers[g.tier] += g.calls
+        if g.upgrade is not None:
+            upgrades[g.upgrade] += g.calls
+    cost = Decimal(sum(g.cost_nano for g in groups)) / NANO
     estimate = None
     if task is not None:
         monthly = monthly_cost(task, policy.tiers[task.tier])
         estimate = None if monthly is None else monthly * days / DAYS_PER_MONTH
-    latencies = [r.latency_ms for r in rows if r.status == "ok"]
     validation, advice = None, None
     if task is not None:
         evidence = source.evidence.get(name)
         model = evidence.evidence.candidate_model if evidence else policy.tiers[task.tier].model
-        checked = [r for r in rows if r.tier == r.requested_tier == task.tier and r.model == model
-                   and r.validation is not None]
+        checked = [g for g in groups if g.tier == g.requested_tier == task.tier and g.model == model
+                   and g.validation is not None]
         if checked:
-            validation = wilson(sum(r.validation == "failed" for r in checked), len(checked))
+            validation = wilson(sum(g.calls for g in checked if g.validation == "failed"),
+                                sum(g.calls for g in checked))
         if evidence is not None and validation is not None:
             advice = _advice(name, validation, source)
     return TaskFigures(
-        name, task.tier if task else None, len(rows), sum(r.status == "error" for r in rows),
+        name, task.tier if task else None, sum(g.calls for g in groups),
+        sum(g.calls for g in groups if g.status == "error"),
         tuple(sorted(tiers.items(), key=lambda kv: (-kv[1], kv[0]))), cost, estimate,
         tuple(sorted(upgrades.items(), key=lambda kv: (-kv[1], kv[0]))), validation,
-        percentile(latencies, 50), percentile(latencies, 95), advice,
+        latency[0], latency[1], advice,
     )
 
 

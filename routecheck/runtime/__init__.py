@@ -17,7 +17,7 @@ from routecheck.runtime.errors import (
     UnregisteredTaskType,
     ValidationFailed,
 )
-from routecheck.runtime.ledger import LEDGER_SCHEMA_VERSION, CallRecord, Ledger
+from routecheck.runtime.ledger import LEDGER_SCHEMA_VERSION, CallRecord, Ledger, LedgerWriter, open_ledger
 from routecheck.runtime.policy import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ __all__ = [
     "CallRecord",
     "JsonModel",
     "Ledger",
+    "LedgerWriter",
     "ModelNotAllowed",
     "OverrideError",
     "Router",
@@ -44,6 +45,7 @@ __all__ = [
     "UpgradeRule",
     "ValidationFailed",
     "Validator",
+    "open_ledger",
 ]
 
 _LAZY = {

@@ -17,7 +17,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from routecheck.runtime.errors import ModelNotAllowed, RoutingError, UnregisteredTaskType
-from routecheck.runtime.ledger import LEDGER_ENV, CallRecord, Ledger
+from routecheck.runtime.ledger import LEDGER_ENV, CallRecord, LedgerWriter, instance_name, open_ledger
 from routecheck.runtime.policy import RuntimePolicy, TierSpec, UpgradeRule
 from routecheck.runtime.routing import (
     OVERRIDE_ENV,
@@ -87,7 +87,7 @@ class Core:
         self,
         policy: RuntimePolicy,
         *,
-        ledger: Ledger | None,
+        ledger: LedgerWriter | None,
         tracer_provider: TracerProvider | None,
         override: str | None,
         environ: Mapping[str, str] | None,
@@ -98,8 +98,10 @@ class Core:
         self.override = parse_override(override_text, policy)
         announce_override(override_text, self.override, policy.sha256)
         self.routes = plan_routes(policy, self.override)
-        ledger_path = env.get(LEDGER_ENV)
-        self.ledger = ledger if ledger is not None else Ledger(ledger_path) if ledger_path else None
+        target = env.get(LEDGER_ENV)
+        self.ledger = ledger if ledger is not None else open_ledger(target, env) if target else None
+        self._instance_env = env
+        self._instance = (0, "")
         self.telemetry = Telemetry(tracer_provider)
         self._warned: set[str] = set()
         self._lock = threading.Lock()
@@ -229,6 +231,8 @@ class Core:
             status="ok" if error is None else "error",
             error_type=None if error is None else type(error).__name__,
             purpose=attempt.purpose,
+            instance=self.instance(),
+            policy_sha256=self.policy.sha256,
         )
         if attempt.span is not None:
             end_span(attempt.span, record)
@@ -236,7 +240,14 @@ class Core:
             try:
                 self.ledger.record(record)
             except Exception:  # the ledger is monitoring: losing a row must not fail the user's call
-                log.exception("could not write to the routecheck ledger %s", self.ledger.path)
+                log.exception("could not write to the routecheck ledger %s", self.ledger.name)
+
+    def instance(self) -> str:
+        """This replica's name for the ledger (host:pid changes in a forked child)."""
+        pid = os.getpid()
+        if self._instance[0] != pid:
+            self._instance = (pid, instance_name(self._instance_env))
+        return self._instance[1]
 
 
 class Activated:

@@ -1,43 +1,46 @@
-"""The call ledger: one SQLite row per routed API call, for `routecheck report`.
+"""The call ledger: one row per routed API call, for `routecheck report`.
 
-The file is named by ROUTECHECK_LEDGER. WAL mode lets many threads and processes append at once
-(SQLite serialises the writers; a busy timeout makes them wait instead of failing). The schema is
-versioned with `PRAGMA user_version`. Rows hold numbers and names only: never prompts, completions or keys.
+ROUTECHECK_LEDGER names it: a SQLite file (the embedded default), or a `postgresql://` URL that every
+replica shares (see `routecheck.runtime.fleet`: rows are spooled locally, then shipped). For SQLite, WAL
+mode lets many threads and processes append at once (SQLite serialises the writers; a busy timeout makes
+them wait instead of failing). Rows hold numbers and names only: never prompts, completions or keys.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import threading
-from dataclasses import astuple, dataclass, fields
+import time
+from collections.abc import Mapping
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-LEDGER_SCHEMA_VERSION = 1
+from routecheck.runtime.ledger_schema import SCHEMA_VERSION, insert_sql, steps
+from routecheck.runtime.ledger_url import is_postgres
+
+LEDGER_SCHEMA_VERSION = SCHEMA_VERSION
 LEDGER_ENV = "ROUTECHECK_LEDGER"
+INSTANCE_ENV = "ROUTECHECK_INSTANCE"
 #: How long a writer waits for another writer's lock before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000
 
-DDL = """\
-CREATE TABLE IF NOT EXISTS calls (
-  id INTEGER PRIMARY KEY,
-  ts REAL NOT NULL,
-  task TEXT NOT NULL,
-  requested_tier TEXT NOT NULL,
-  tier TEXT NOT NULL,
-  model TEXT NOT NULL,
-  upgrade TEXT,
-  input_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL,
-  latency_ms REAL NOT NULL,
-  validation TEXT,
-  status TEXT NOT NULL,
-  error_type TEXT,
-  purpose TEXT NOT NULL DEFAULT 'live'
-);
-CREATE INDEX IF NOT EXISTS calls_task_ts ON calls(task, ts);
-"""
+
+def new_row_id() -> str:
+    """A UUIDv7 (RFC 9562): milliseconds since the epoch, then 74 random bits; unique and time-ordered."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def instance_name(environ: Mapping[str, str] | None = None) -> str:
+    """This replica's name: ROUTECHECK_INSTANCE, else host:pid."""
+    env = os.environ if environ is None else environ
+    return env.get(INSTANCE_ENV) or f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +61,35 @@ class CallRecord:
     status: str
     error_type: str | None
     purpose: str = "live"
-
-
-_COLUMNS = tuple(f.name for f in fields(CallRecord))
-_INSERT = f"INSERT INTO calls ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+    row_id: str = field(default_factory=new_row_id)
+    instance: str = ""
+    policy_sha256: str = ""
 
 
 class LedgerError(Exception):
-    """The ledger file exists but has a schema this version cannot write."""
+    """The ledger has a schema this version cannot write."""
+
+
+class LedgerWriter(Protocol):
+    """What a router writes its rows to."""
+
+    @property
+    def name(self) -> str:
+        """The ledger as it may be shown (a PostgreSQL URL without its password)."""
+        ...
+
+    def record(self, row: CallRecord) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_ledger(target: str, environ: Mapping[str, str] | None = None) -> LedgerWriter:
+    """The writer for ROUTECHECK_LEDGER's value: a SQLite file, or a PostgreSQL URL (spooled, shipped)."""
+    if is_postgres(target):
+        from routecheck.runtime.fleet import FleetLedger
+
+        return FleetLedger(target, environ=environ)
+    return Ledger(target)
 
 
 class Ledger:
@@ -81,13 +105,21 @@ class Ledger:
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
 
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
     def record(self, row: CallRecord) -> None:
         """Append one row (committed before returning)."""
-        values = astuple(row)
+        self.record_many((row,))
+
+    def record_many(self, rows: tuple[CallRecord, ...] | list[CallRecord]) -> None:
+        """Append rows in one transaction (a row id already stored is skipped)."""
+        values = [astuple(row) for row in rows]
         with self._lock:
             connection = self._connect()
             with connection:
-                connection.execute(_INSERT, values)
+                connection.executemany(_INSERT, values)
 
     def close(self) -> None:
         with self._lock:
@@ -105,7 +137,7 @@ class Ledger:
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
-            _ensure_schema(connection, self.path)
+            migrate_sqlite(connection, self.path.name)
         except BaseException:
             connection.close()
             raise
@@ -115,20 +147,26 @@ class Ledger:
         return connection
 
 
-def _ensure_schema(connection: sqlite3.Connection, path: Path) -> None:
+_INSERT = insert_sql("sqlite")
+
+
+def migrate_sqlite(connection: sqlite3.Connection, shown: str) -> None:
+    """Bring the file's schema to SCHEMA_VERSION in one transaction; LedgerError for a newer one."""
     connection.execute("BEGIN IMMEDIATE")
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, LEDGER_SCHEMA_VERSION):
-            raise LedgerError(
-                f"{path.name}: ledger schema version {version}; this routecheck writes version {LEDGER_SCHEMA_VERSION}"
-            )
-        for statement in DDL.split(";"):
-            if statement.strip():
-                connection.execute(statement)
-        if version == 0:
-            connection.execute(f"PRAGMA user_version = {LEDGER_SCHEMA_VERSION}")
+        if version > SCHEMA_VERSION:
+            raise LedgerError(newer_schema(shown, version))
+        for statement in steps("sqlite", version):
+            connection.execute(statement)
+        if version != SCHEMA_VERSION:
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def newer_schema(shown: str, version: int) -> str:
+    return (f"{shown}: ledger schema version {version} is newer than this routecheck's ({SCHEMA_VERSION}); "
+            "upgrade routecheck")

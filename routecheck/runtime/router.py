@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from anthropic.types import Message, MessageParam
     from opentelemetry.trace import TracerProvider
 
-    from routecheck.runtime.ledger import Ledger
+    from routecheck.runtime.ledger import LedgerWriter
     from routecheck.runtime.policy import RuntimePolicy
     from routecheck.runtime.routing import Route
 
@@ -42,7 +42,7 @@ log = logging.getLogger("routecheck.runtime")
 class RouterOptions(TypedDict, total=False):
     """The keyword options of a router besides the policy and the client (see BaseRouter)."""
 
-    ledger: Ledger | None
+    ledger: LedgerWriter | None
     tracer_provider: TracerProvider | None
     override: str | None
     environ: Mapping[str, str] | None

@@ -86,6 +86,10 @@ def record_attributes(record: CallRecord) -> dict[str, AttributeValue]:
         "routecheck.cost_usd": record.cost_usd,
         "routecheck.latency_ms": record.latency_ms,
         "routecheck.status": record.status,
+        # the ledger row's id, replica and policy version: a span and its ledger row join on row_id
+        "routecheck.row_id": record.row_id,
+        "routecheck.instance": record.instance,
+        "routecheck.policy_sha256": record.policy_sha256,
     }
     if record.validation is not None:
         attributes["routecheck.validation"] = record.validation

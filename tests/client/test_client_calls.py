@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import re
+import socket
 import sqlite3
 import threading
 from pathlib import Path
@@ -122,9 +125,13 @@ def by_name(spans: tuple[ReadableSpan, ...], name: str) -> list[ReadableSpan]:
     return [span for span in spans if span.name == name]
 
 
+#: The attributes that vary run to run or host to host (checked in test_routing_attributes_land_on_...).
+VARYING = ("routecheck.latency_ms", "routecheck.row_id", "routecheck.instance", "routecheck.policy_sha256")
+
+
 def routing_attributes(span: ReadableSpan) -> dict[str, Any]:
     items = (span.attributes or {}).items()
-    return {k: v for k, v in items if k.startswith("routecheck.") and k != "routecheck.latency_ms"}
+    return {k: v for k, v in items if k.startswith("routecheck.") and k not in VARYING}
 
 
 def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
@@ -149,6 +156,10 @@ def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
     assert (sdk.attributes or {})["gen_ai.usage.output_tokens"] == 1
     attributes = dict(ours.attributes or {})
     assert attributes.pop("routecheck.latency_ms") > 0
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                        str(attributes.pop("routecheck.row_id")))
+    assert attributes.pop("routecheck.instance") == f"{socket.gethostname()}:{os.getpid()}"
+    assert attributes.pop("routecheck.policy_sha256") == router.policy.sha256 != ""
     assert attributes == {
         "routecheck.task": "classify",
         "routecheck.requested_tier": "haiku",
@@ -280,16 +291,21 @@ def test_processes_append_to_one_ledger_at_once(tmp_path: Path) -> None:
 def test_a_ledger_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     with sqlite3.connect(path) as db:
-        db.execute("PRAGMA user_version = 2")
+        db.execute("PRAGMA user_version = 3")
     with pytest.raises(LedgerError) as caught:
         Ledger(path).record(CallRecord(0.0, "t", "haiku", "haiku", HAIKU, None, 0, 0, 0.0, 0.0, None, "ok", None))
-    assert str(caught.value) == "ledger.sqlite: ledger schema version 2; this routecheck writes version 1"
+    assert str(caught.value) == (
+        "ledger.sqlite: ledger schema version 3 is newer than this routecheck's (2); upgrade routecheck"
+    )
+
+
+ROW_ID = "019ae0b2-7c4d-7e3a-9b1c-0d2e3f405162"
 
 
 def test_the_ledger_schema_is_the_contract(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     Ledger(path).record(CallRecord(1.5, "t", "haiku", "sonnet", SONNET, "override", 3, 4, 0.5, 2.5, "passed", "ok",
-                                   None, "eval"))
+                                   None, "eval", ROW_ID, "web-1", "ab" * 32))
     with sqlite3.connect(path) as db:
         columns = [(row[1], row[2], row[3], row[4]) for row in db.execute("PRAGMA table_info(calls)")]
         indexes = db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls'").fetchall()
@@ -300,10 +316,12 @@ def test_the_ledger_schema_is_the_contract(tmp_path: Path) -> None:
         ("upgrade", "TEXT", 0, None), ("input_tokens", "INTEGER", 1, None), ("output_tokens", "INTEGER", 1, None),
         ("cost_usd", "REAL", 1, None), ("latency_ms", "REAL", 1, None), ("validation", "TEXT", 0, None),
         ("status", "TEXT", 1, None), ("error_type", "TEXT", 0, None), ("purpose", "TEXT", 1, "'live'"),
+        ("row_id", "TEXT", 0, None), ("instance", "TEXT", 1, "''"), ("policy_sha256", "TEXT", 1, "''"),
     ]
-    assert indexes == [("calls_task_ts",)]
+    assert indexes == [("calls_task_ts",), ("calls_row_id",), ("calls_ts",)]
     assert stored == [
-        (1, 1.5, "t", "haiku", "sonnet", SONNET, "override", 3, 4, 0.5, 2.5, "passed", "ok", None, "eval"),
+        (1, 1.5, "t", "haiku", "sonnet", SONNET, "override", 3, 4, 0.5, 2.5, "passed", "ok", None, "eval", ROW_ID,
+         "web-1", "ab" * 32),
     ]
 
 

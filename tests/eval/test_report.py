@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from dataclasses import astuple
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -201,7 +202,7 @@ def test_the_ledger_is_opened_read_only(project: Path, capsys: pytest.CaptureFix
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report"], "routecheck: error: no ledger: pass --ledger FILE or set ROUTECHECK_LEDGER\n"),
+        (["report"], "routecheck: error: no ledger: pass --ledger FILE|URL or set ROUTECHECK_LEDGER\n"),
         (["report", "--ledger", "missing.db"], "routecheck: error: ledger missing.db not found\n"),
         (["report", "--ledger", "ledger.db", "--since", "7 days"],
          "routecheck: error: --since 7 days: expected a positive age like 90m, 24h, 7d or 2w\n"),
@@ -218,10 +219,11 @@ def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str], argv: l
 
 def test_a_newer_ledger_schema_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with sqlite3.connect(project / "ledger.db") as connection:
-        connection.execute("PRAGMA user_version = 2")
+        connection.execute("PRAGMA user_version = 3")
     assert main(["report", "--ledger", "ledger.db"]) == 2
     assert capsys.readouterr().err == (
-        "routecheck: error: ledger ledger.db: schema version 2, this routecheck reads version 1\n"
+        "routecheck: error: ledger ledger.db: schema version 3 is newer than this routecheck's (2); "
+        "upgrade routecheck\n"
     )
 
 
@@ -229,3 +231,31 @@ def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 21)]
     assert [percentile(values, p) for p in (5, 50, 95, 100)] == [1.0, 10.0, 19.0, 20.0]
     assert percentile([], 50) is None
+
+
+def test_a_version_1_ledger_is_read_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from routecheck.runtime.ledger_schema import MIGRATIONS
+
+    shutil.copytree(FIXTURE, tmp_path / "policies")
+    monkeypatch.chdir(tmp_path)
+    with sqlite3.connect(tmp_path / "old.db") as db:  # written by a routecheck of schema version 1
+        for statement in MIGRATIONS[0]("sqlite"):
+            db.execute(statement)
+        db.executemany("INSERT INTO calls (ts, task, requested_tier, tier, model, upgrade, input_tokens, output_tokens,"
+                       " cost_usd, latency_ms, validation, status, error_type, purpose) VALUES "
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [astuple(r)[:14] for r in known_rows()])
+        db.execute("PRAGMA user_version = 1")
+    before = (tmp_path / "old.db").read_bytes()
+    assert main(["report", "--ledger", "old.db", "--since", "7d", "--until", "2026-11-24T00:00:00Z"]) == 1
+    assert capsys.readouterr().out == TEXT.replace("ledger.db", "old.db")
+    assert main(["report", "--ledger", "old.db", "--until", "2026-11-24T00:00:00Z", "--by", "instance"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3:5] == [
+        "instance      calls  failed  policy   tier mix               upgrades                                  "
+        "                  cost",
+        "(unrecorded)    161       1  unknown  haiku 88%, sonnet 12%  9.3% (validation_failed 12, overloaded 2, "
+        "unknown_task 1)  $0.19",
+    ]
+    assert out[6:] == ["stands out:", "  (unrecorded): policy unknown is not the policy file's (161 calls)"]
+    assert (tmp_path / "old.db").read_bytes() == before  # read, not migrated
