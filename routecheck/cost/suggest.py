@@ -49,9 +49,11 @@ class Suggestion:
 
 def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
     """The RC111 candidates of `source` (as lint reports them, task ignores included), largest saving first."""
+    from routecheck.cost.book import require_prices
     from routecheck.lint import lint_policy
 
     policy = source.policy
+    prices = require_prices(source, today)
     cheapest = policy.cheapest_tier
     names = [f.task for f in lint_policy(source, today=today) if f.code == "RC111" and f.task is not None]
     out = [
@@ -59,8 +61,8 @@ def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
             task=name,
             tier=(task := policy.tasks[name]).tier,
             to_tier=cheapest,
-            monthly_now=monthly_cost(task, policy.tiers[task.tier]),
-            monthly_after=monthly_cost(task, policy.tiers[cheapest]),
+            monthly_now=monthly_cost(task, prices[task.tier]),
+            monthly_after=monthly_cost(task, prices[cheapest]),
             answers=three_questions(task),
             eval_command=f"routecheck eval {name} --samples FILE --write",
             min_samples=policy.gate.min_samples,

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
+from routecheck.cost.book import price_book
 from routecheck.cost.model import DAYS_PER_MONTH, monthly_cost
+from routecheck.cost.prices import Prices
 from routecheck.evaluate.stats import Interval, wilson
 from routecheck.policy.loader import PolicyFile
 from routecheck.runtime.ledger import CallRecord
@@ -89,19 +92,24 @@ def build_report(rows: Sequence[CallRecord], source: PolicyFile, *, ledger: str,
     live = [r for r in rows if r.purpose == "live"]
     tasks = sorted({r.task for r in live})
     days = Decimal(repr(until - since)) / 86400
-    figures = tuple(_task(name, [r for r in live if r.task == name], source, days) for name in tasks)
+    # The estimate uses the prices of the window's last day (a tier without typed prices: genai-prices').
+    prices = price_book(source.policy, datetime.fromtimestamp(until, UTC).date())
+    figures = tuple(_task(name, [r for r in live if r.task == name], source, days, prices) for name in tasks)
     return LedgerReport(ledger, since, until, figures, len(rows) - len(live))
 
 
-def _task(name: str, rows: list[CallRecord], source: PolicyFile, days: Decimal) -> TaskFigures:
+def _task(
+    name: str, rows: list[CallRecord], source: PolicyFile, days: Decimal, prices: Mapping[str, Prices | None]
+) -> TaskFigures:
     policy = source.policy
     task = policy.tasks.get(name)
     tiers = Counter(r.tier for r in rows)
     upgrades = Counter(r.upgrade for r in rows if r.upgrade is not None)
     cost = sum((Decimal(repr(r.cost_usd)) for r in rows), Decimal(0))
     estimate = None
-    if task is not None:
-        monthly = monthly_cost(task, policy.tiers[task.tier])
+    tier_prices = None if task is None else prices[task.tier]
+    if task is not None and tier_prices is not None:
+        monthly = monthly_cost(task, tier_prices)
         estimate = None if monthly is None else monthly * days / DAYS_PER_MONTH
     latencies = [r.latency_ms for r in rows if r.status == "ok"]
     validation, advice = None, None

@@ -18,7 +18,7 @@ from routecheck.runtime.errors import (
     ValidationFailed,
 )
 from routecheck.runtime.ledger import LEDGER_SCHEMA_VERSION, CallRecord, Ledger
-from routecheck.runtime.policy import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
+from routecheck.runtime.policy import Rates, RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
 
 if TYPE_CHECKING:
     from routecheck.runtime.core import JsonModel, Validator
@@ -34,6 +34,7 @@ __all__ = [
     "Ledger",
     "ModelNotAllowed",
     "OverrideError",
+    "Rates",
     "Router",
     "RouterOptions",
     "RoutingError",
