@@ -60,3 +60,8 @@ def prices_of(tier_name: str, tier: Tier, today: date) -> Prices:
         raise RoutecheckError(f"tiers.{tier_name}: no prices: genai-prices does not know model '{tier.model}' "
                               "(expected input_usd_per_mtok and output_usd_per_mtok)")
     return with_batch_discount(found, tier.batch_discount)
+
+
+def policy_prices(policy: Policy, today: date) -> PriceBook:
+    """Every tier's prices (`prices_of`), for a policy value without a file to locate errors in."""
+    return MappingProxyType({name: prices_of(name, tier, today) for name, tier in policy.tiers.items()})

@@ -35,7 +35,7 @@ def origin_note(origin: PriceOrigin) -> str:
 def _levers(t: TaskCost) -> str:
     parts = []
     if t.batch:
-        parts.append("batch")
+        parts.append("batch" if t.batch_discount is None else f"batch x{t.batch_discount}")
     if t.cache_read_ratio:
         parts.append(f"cache {(t.cache_read_ratio * 100).normalize():f}%")
     if t.cache_write_ratio:
@@ -133,6 +133,7 @@ def render_json(table: CostTable) -> str:
                 "output_tokens": t.output_tokens,
                 "monthly_usd": None if t.monthly is None else amount_text(t.monthly),
                 "batch": t.batch,
+                "batch_discount": None if t.batch_discount is None else str(t.batch_discount),
                 "cache_read_ratio": str(t.cache_read_ratio),
                 "cache_write_ratio": str(t.cache_write_ratio),
                 "cache_ttl": t.cache_ttl,

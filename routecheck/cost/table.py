@@ -33,6 +33,7 @@ class TaskCost:
     output_tokens: int | None
     monthly: Decimal | None
     batch: bool  # billed at its tier's batch rates
+    batch_discount: Decimal | None  # the tier's typed batch_discount, when those rates come from it
     cache_read_ratio: Decimal
     cache_write_ratio: Decimal
     cache_ttl: str
@@ -202,6 +203,7 @@ def _task_cost(policy: Policy, book: PriceBook, name: str, task: Task, scale: De
         output_tokens=task.output_tokens,
         monthly=_monthly(task, prices, scale),
         batch=task.batch and prices.batch is not None,
+        batch_discount=usd(tier.batch_discount) if task.batch and tier.batch_discount is not None else None,
         cache_read_ratio=usd(task.cache_read_ratio),
         cache_write_ratio=usd(task.cache_write_ratio),
         cache_ttl=task.cache_ttl,

@@ -14,7 +14,8 @@ Direction = Literal["downgrade", "upgrade", "sideways"]
 #: The task fields compared one by one, in the order changes are listed (tier and upgrade have their own records).
 TASK_FIELDS = (
     "stakes", "multi_step", "output", "touches", "kind", "categories", "max_tokens", "latency",
-    "calls_per_day", "input_tokens", "output_tokens", "batch", "cache_read_ratio", "cache_write_ratio", "cache_ttl", "evidence", "owner", "ignore",
+    "calls_per_day", "input_tokens", "output_tokens", "batch", "cache_read_ratio", "cache_write_ratio", "cache_ttl",
+    "evidence", "owner", "ignore",
 )
 PRICE_FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok", "batch_discount")
 TIER_FIELDS = ("rank", "prices_as_of", "price_source")

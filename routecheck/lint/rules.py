@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -557,9 +558,14 @@ def price_drift(ctx: LintContext) -> Iterator[Hit]:
         mine, theirs = typed.standard, listed.standard
         if (mine.input, mine.output) != (theirs.input, theirs.output):
             yield Hit(("tiers", name, "input_usd_per_mtok"),
-                      f"tier '{name}' prices ${mine.input:f} in / ${mine.output:f} out per MTok differ from "
-                      f"{listed.source}'s ${theirs.input:f} / ${theirs.output:f} for {tier.model}; update them "
-                      "or omit them to use the source's", model=tier.model)
+                      f"tier '{name}' prices ${_price(mine.input)} in / ${_price(mine.output)} out per MTok differ "
+                      f"from {listed.source}'s ${_price(theirs.input)} / ${_price(theirs.output)} for "
+                      f"{tier.model}; update them or omit them to use the source's", model=tier.model)
+
+
+def _price(value: Decimal) -> str:
+    """`0.80`, `15.00`, `0.075`: at least cents, more digits only when the price has them."""
+    return f"{value:.2f}" if value == round(value, 2) else f"{value.normalize():f}"
 
 
 @policy_rule("RC115", "model-end-of-life", Severity.WARNING)
