@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-TODAY = date(2026, 12, 2)
-
 from routecheck.cli import main
 from routecheck.codegen import render_client
 from routecheck.cost.book import require_prices
 from routecheck.errors import RoutecheckError
 from routecheck.policy.loader import load_policy
 from routecheck.runtime import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
+
+TODAY = date(2026, 12, 2)
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_FILE = ROOT / "tests" / "fixtures" / "client" / "routing.toml"
