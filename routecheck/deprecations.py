@@ -126,3 +126,13 @@ def successor(model: str, today: date) -> str | None:
 
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split("-"))
+
+
+def hardcoded_model_clause(model: str, today: date) -> str:
+    """What RC201's message adds for a deprecated model id: `; claude-opus-4-5 reaches end of life on
+    2027-01-22 (in 51 days), and every call to it fails from then`, or "" when it is not (yet) due."""
+    note = deprecation_note(model, today)
+    if note is None:
+        return ""
+    then = "and every call to it fails" if note.startswith("reached") else "and every call to it fails from then"
+    return f"; {model} {note}, {then}"

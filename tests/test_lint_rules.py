@@ -448,3 +448,14 @@ def test_rc115_quiet_more_than_90_days_before_and_on_current_models(write_policy
          "the tier to claude-opus-5-5"),
     ]
     assert lint(write_policy, TIERS, "RC115", today=date(2027, 6, 1)) == []
+
+
+def test_the_clause_rc201_adds_for_a_deprecated_model() -> None:
+    from routecheck.deprecations import hardcoded_model_clause
+
+    assert hardcoded_model_clause("claude-opus-4-5", date(2026, 12, 2)) == (
+        "; claude-opus-4-5 reaches end of life on 2027-01-22 (in 51 days), and every call to it fails from then")
+    assert hardcoded_model_clause("claude-opus-4-5", date(2027, 2, 1)) == (
+        "; claude-opus-4-5 reached end of life on 2027-01-22, and every call to it fails")
+    assert hardcoded_model_clause("claude-opus-4-5", date(2026, 6, 1)) == ""
+    assert hardcoded_model_clause("claude-sonnet-4-6", date(2026, 12, 2)) == ""

@@ -37,6 +37,13 @@ def shown(value: object) -> str:
     return str(value)
 
 
+def _price_shown(field: str, value: object) -> str:
+    """A price as a reviewer reads it; an omitted input or output price is the price source's."""
+    if value is None and field != "batch_discount":
+        return "(genai-prices)"
+    return shown(value)
+
+
 def upgrade_rule(rule: Upgrade) -> str:
     """`input_tokens_over 4000 -> sonnet`."""
     threshold = f" {rule.threshold}" if rule.threshold is not None else ""
@@ -241,7 +248,7 @@ def _tier(name: str, old: Tier, new: Tier) -> Iterator[Change]:
     for field in PRICE_FIELDS:
         before, after = getattr(old, field), getattr(new, field)
         if before != after:
-            yield PriceChange(name, field, shown(before), shown(after))
+            yield PriceChange(name, field, _price_shown(field, before), _price_shown(field, after))
     for field in TIER_FIELDS:
         before, after = getattr(old, field), getattr(new, field)
         if before != after:
