@@ -144,3 +144,16 @@ def test_one_price_without_the_other_is_an_error(tmp_path: Path, capsys: pytest.
     assert capsys.readouterr().err == (
         f"{path}:4:1: tiers.s: input_usd_per_mtok and output_usd_per_mtok go together: type both, or omit both "
         "to use genai-prices' (missing: output_usd_per_mtok)\n")
+
+
+def test_stale_prices_use_the_sources_checked_date_where_the_policy_has_none() -> None:
+    from dataclasses import replace
+
+    from routecheck.cost.table import StalePrices, stale_prices
+
+    policy = load_policy(POLICY).policy
+    book = dict(policy_prices(policy, TODAY))
+    # genai-prices 0.2.3 carries no prices_checked date; a release that does is read the same way.
+    book["sonnet"] = replace(book["sonnet"], checked=date(2026, 8, 1))
+    assert stale_prices(policy, TODAY, book) == (StalePrices("sonnet", date(2026, 8, 1), 123),)
+    assert stale_prices(policy, date(2026, 10, 30), book) == ()
