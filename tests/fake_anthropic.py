@@ -153,11 +153,18 @@ class Reply:
     delay: float = 0.0
     retry_after_ms: int | None = None
     should_retry: bool | None = None
+    cache: tuple[int, int, int] = (0, 0, 0)  # cache read, 5-minute write, 1-hour write input tokens
 
     @classmethod
-    def text(cls, text: str, *, stop_reason: StopReason | None = None, delay: float = 0.0) -> Reply:
-        """A successful reply; stop_reason defaults to "end_turn" (or "max_tokens" if cut)."""
-        return cls(kind="text", reply_text=text, stop_reason=stop_reason, delay=delay)
+    def text(
+        cls, text: str, *, stop_reason: StopReason | None = None, delay: float = 0.0,
+        cache: tuple[int, int, int] = (0, 0, 0),
+    ) -> Reply:
+        """A successful reply; stop_reason defaults to "end_turn" (or "max_tokens" if cut).
+
+        `cache`: the prompt-cache token counts its usage reports (read, 5-minute write, 1-hour write).
+        """
+        return cls(kind="text", reply_text=text, stop_reason=stop_reason, delay=delay, cache=cache)
 
     @classmethod
     def malformed_json(cls, *, delay: float = 0.0) -> Reply:
@@ -630,8 +637,10 @@ class FakeAnthropic:
             "usage": {
                 "input_tokens": count_input_tokens(body),
                 "output_tokens": max(1, estimate_tokens(reply_text)),
-                "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0,
+                "cache_creation_input_tokens": reply.cache[1] + reply.cache[2],
+                "cache_read_input_tokens": reply.cache[0],
+                **({"cache_creation": {"ephemeral_5m_input_tokens": reply.cache[1],
+                                       "ephemeral_1h_input_tokens": reply.cache[2]}} if any(reply.cache) else {}),
             },
         }
 

@@ -15,6 +15,7 @@ import pytest
 
 from routecheck import __version__
 from routecheck.cli import COMMANDS
+from routecheck.cost.source import SOURCE
 from support import POLICIES, REPO, Run, RunCli, WritePolicy
 
 BASE = (POLICIES / "base.toml").read_text(encoding="utf-8")
@@ -125,6 +126,10 @@ def test_shipped_policy_lints_to_exactly_its_missing_evidence(run_cli: RunCli) -
 def test_article_example_lints_to_missing_evidence_and_its_dated_prices(run_cli: RunCli) -> None:
     result = run_cli("lint", "--policy", "examples/article/routing.toml", "--quiet", cwd=REPO)
     assert result == Run(1, "".join(line + "\n" for line in [
+        # The article priced Haiku at Claude Haiku 3.5's $0.80 / $4.00; genai-prices lists Haiku 4.5 at $1 / $5.
+        "examples/article/routing.toml:11:1: RC114 [warning] tier 'haiku' prices $0.80 in / $4.00 out per MTok "
+        f"differ from {SOURCE}'s $1.00 / $5.00 for claude-haiku-4-5-20251001; update them or omit them "
+        "to use the source's",
         "examples/article/routing.toml:13:1: RC113 [warning] tier 'haiku' prices are 146 days old (as of "
         "2026-07-01); check them",
         "examples/article/routing.toml:21:1: RC113 [warning] tier 'sonnet' prices are 146 days old (as of "

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from routecheck.cli import main
+from routecheck.cost.book import policy_prices
 from routecheck.cost.render import render_json, render_markdown, render_text
 from routecheck.cost.table import CostTable, cost_table
 from routecheck.errors import UsageError
@@ -22,7 +23,9 @@ TODAY = date(2026, 11, 24)
 
 
 def table(path: Path, *, calls_per_day: int | None = None, today: date = TODAY) -> CostTable:
-    return cost_table(load_policy(path).policy, source=path.name, today=today, calls_per_day=calls_per_day)
+    policy = load_policy(path).policy
+    return cost_table(policy, prices=policy_prices(policy, today), source=path.name, today=today,
+                      calls_per_day=calls_per_day)
 
 
 def test_article_example_to_the_cent() -> None:
@@ -114,7 +117,7 @@ def test_scaling_needs_volume() -> None:
     policy = load_policy(ROOT / "tests" / "fixtures" / "diff" / "base.toml").policy
     no_volume = policy.model_copy(update={"tasks": {"tag_language": policy.tasks["tag_language"]}})
     with pytest.raises(UsageError) as raised:
-        cost_table(no_volume, source="p", today=TODAY, calls_per_day=1000)
+        cost_table(no_volume, prices=policy_prices(no_volume, TODAY), source="p", today=TODAY, calls_per_day=1000)
     assert str(raised.value) == "cannot scale to --calls-per-day: no task in the policy has a call volume to scale"
 
 
@@ -140,9 +143,9 @@ Saving against everything on default_tier 'sonnet' ($110.70/month): $0.00/month,
 Not priced (no volume, so not in any sum): tag_language.
 
 Assumes: a month is 30 days; volumes and token counts are the policy's averages.
-Assumes: prompt cache: cache_read_ratio of input tokens billed at 0.1x; the cache is assumed warm, so cache \
-writes (1.25x input) are not priced.
-Assumes: batch = true tasks are billed at their tier's batch_discount (the what-ifs apply it too).
+Assumes: prompt cache: cache_read_ratio of input tokens billed at the cache-read rate and cache_write_ratio at \
+the cache-write rate of cache_ttl (typed prices: reads 0.1x input, 5m writes 1.25x, 1h writes 2x).
+Assumes: batch = true tasks are billed at their tier's batch rates (the what-ifs apply them too).
 """
 
 
@@ -151,8 +154,9 @@ def test_tasks_without_volume_are_null_in_json_never_zero() -> None:
     assert data["version"] == 1
     assert data["tasks"][2] == {
         "task": "tag_language", "tier": "haiku", "model": "claude-haiku-4-5-20251001", "calls_per_day": None,
-        "input_tokens": None, "output_tokens": None, "monthly_usd": None, "batch_discount": None,
-        "cache_read_ratio": "0.0",
+        "input_tokens": None, "output_tokens": None, "monthly_usd": None, "batch": False,
+        "batch_discount": None, "cache_read_ratio": "0.0", "cache_write_ratio": "0.0", "cache_ttl": "5m",
+        "long_context": False,
     }
     assert data["no_volume"] == ["tag_language"]
     assert data["tiers"][0] == {"tier": "haiku", "model": "claude-haiku-4-5-20251001", "tasks": 0,
@@ -216,9 +220,10 @@ def test_bad_calls_per_day_is_a_usage_error(
 def test_json_keys_are_stable() -> None:
     data = json.loads(render_json(table(ARTICLE)))
     assert list(data) == ["version", "policy", "currency", "scaled_to_calls_per_day", "tasks", "tiers", "total",
-                          "what_ifs", "saving_vs_default", "no_volume", "stale_prices", "assumptions"]
+                          "what_ifs", "saving_vs_default", "no_volume", "stale_prices", "assumptions", "price_sources"]
     assert data["tasks"][0] == {
         "task": "classify_intent", "tier": "haiku", "model": "claude-haiku-4-5-20251001", "calls_per_day": "300",
-        "input_tokens": 500, "output_tokens": 200, "monthly_usd": "10.80", "batch_discount": None,
-        "cache_read_ratio": "0.0",
+        "input_tokens": 500, "output_tokens": 200, "monthly_usd": "10.80", "batch": False,
+        "batch_discount": None, "cache_read_ratio": "0.0", "cache_write_ratio": "0.0", "cache_ttl": "5m",
+        "long_context": False,
     }

@@ -13,6 +13,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from routecheck.cost.book import policy_prices
 from routecheck.cost.model import MONEY_CONTEXT, monthly_cost
 from routecheck.cost.table import cost_table
 from routecheck.diff import diff_policies, policy_changes
@@ -83,7 +84,8 @@ def test_costs_are_additive(data: dict[str, Any], calls_per_day: int | None) -> 
     policy = Policy.model_validate(data)
     if calls_per_day is not None and not any(t.has_volume and t.calls_per_day for t in policy.tasks.values()):
         calls_per_day = None  # nothing to scale
-    table = cost_table(policy, source="p", today=TODAY, calls_per_day=calls_per_day)
+    prices = policy_prices(policy, TODAY)
+    table = cost_table(policy, prices=prices, source="p", today=TODAY, calls_per_day=calls_per_day)
     with localcontext(MONEY_CONTEXT):
         priced = [t for t in table.tasks if t.monthly is not None]
         assert sum((t.monthly for t in priced if t.monthly is not None), Decimal(0)) == table.total
@@ -97,5 +99,5 @@ def test_costs_are_additive(data: dict[str, Any], calls_per_day: int | None) -> 
         }
         if calls_per_day is None:
             for what_if in table.what_ifs:
-                each = [monthly_cost(task, policy.tiers[what_if.tier]) for task in policy.tasks.values()]
+                each = [monthly_cost(task, prices[what_if.tier]) for task in policy.tasks.values()]
                 assert sum((m for m in each if m is not None), Decimal(0)) == what_if.monthly

@@ -361,3 +361,19 @@ def test_diff_json_keys_are_stable() -> None:
                                     ("tag_language", "sonnet", None)]
         ],
     }
+
+
+def test_a_price_left_to_the_source_reads_as_such(tmp_path: Path) -> None:
+    from routecheck.diff import policy_changes
+    from routecheck.policy.loader import load_policy
+
+    typed = ('version = 1\ndefault_tier = "s"\n\n[tiers.s]\nmodel = "claude-sonnet-4-6"\nrank = 1\n'
+             'input_usd_per_mtok = 2.0\noutput_usd_per_mtok = 15.0\n')
+    (tmp_path / "old.toml").write_text(typed, encoding="utf-8")
+    (tmp_path / "new.toml").write_text(typed.replace("input_usd_per_mtok = 2.0\noutput_usd_per_mtok = 15.0\n", ""),
+                                       encoding="utf-8")
+    changes = policy_changes(load_policy(tmp_path / "old.toml").policy, load_policy(tmp_path / "new.toml").policy)
+    assert [c.message for c in changes] == [
+        "tier 's' input_usd_per_mtok: 2.0 \u2192 (genai-prices)",
+        "tier 's' output_usd_per_mtok: 15.0 \u2192 (genai-prices)",
+    ]

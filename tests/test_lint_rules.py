@@ -1,4 +1,4 @@
-"""Every policy rule RC101-RC113: a policy that fires it and a near miss that does not, exact findings."""
+"""Every policy rule RC101-RC115: a policy that fires it and a near miss that does not, exact findings."""
 
 from __future__ import annotations
 
@@ -386,3 +386,76 @@ def test_findings_carry_the_policy_display_path(write_policy: WritePolicy, tmp_p
         ("policies/routing.toml", "tier-hygiene", "warning", None),
         ("policies/routing.toml", "stale-prices", "warning", "claude-sonnet-4-6"),
     ]
+
+
+# -- RC113 with the source's date, RC114 price-drift --------------------------------------------------
+
+
+def test_rc114_fires_on_typed_prices_that_differ_from_the_sources(write_policy: WritePolicy) -> None:
+    from routecheck.cost.source import SOURCE
+
+    # genai-prices lists claude-haiku-4-5 at $1 / $5 per MTok; $0.80 / $4.00 are Claude Haiku 3.5's prices.
+    text = TIERS.replace("input_usd_per_mtok = 1.00\noutput_usd_per_mtok = 5.00",
+                         "input_usd_per_mtok = 0.80\noutput_usd_per_mtok = 4.00")
+    assert lint(write_policy, text, "RC114") == [
+        ("RC114", 7, 1, f"tier 'haiku' prices $0.80 in / $4.00 out per MTok differ from {SOURCE}'s $1.00 / $5.00 "
+         "for claude-haiku-4-5-20251001; update them or omit them to use the source's"),
+    ]
+
+
+def test_rc114_quiet_on_current_prices_omitted_prices_and_unknown_models(write_policy: WritePolicy) -> None:
+    assert lint(write_policy, TIERS, "RC114") == []
+    omitted = TIERS.replace("input_usd_per_mtok = 1.00\noutput_usd_per_mtok = 5.00\n", "")
+    assert lint(write_policy, omitted, "RC114") == []
+    unknown = TIERS.replace('model = "claude-haiku-4-5-20251001"', 'model = "claude-nonexistent-9"')
+    assert lint(write_policy, unknown, "RC114") == []
+
+
+# -- RC115 model-end-of-life --------------------------------------------------------------------------
+
+OPUS_45 = TIERS.replace('model = "claude-opus-4-6"', 'model = "claude-opus-4-5"')
+
+
+def test_the_sdk_lists_claude_opus_4_5s_end_of_life() -> None:
+    from routecheck.deprecations import deprecation_date, end_of_life_map
+
+    assert end_of_life_map()["claude-opus-4-5"] == date(2027, 1, 22)
+    assert deprecation_date("claude-opus-4-5-20251101") == date(2027, 1, 22)
+    assert deprecation_date("us.anthropic.claude-opus-4-5-20251101-v1:0") == date(2027, 1, 22)
+    assert deprecation_date("claude-opus-4-6") is None
+
+
+def test_rc115_warns_within_90_days_of_the_end_of_life(write_policy: WritePolicy) -> None:
+    findings = lint_policy(load_policy(write_policy(OPUS_45)), today=date(2026, 12, 2))
+    assert [(f.code, f.severity.value, f.line, f.column, f.message) for f in findings if f.code == "RC115"] == [
+        ("RC115", "warning", 17, 1, "tier 'opus' model claude-opus-4-5 reaches end of life on 2027-01-22 "
+         "(in 51 days); move the tier to claude-opus-5-5"),
+    ]
+
+
+def test_rc115_errors_from_the_end_of_life_date(write_policy: WritePolicy) -> None:
+    findings = lint_policy(load_policy(write_policy(OPUS_45)), today=date(2027, 1, 22))
+    assert [(f.code, f.severity.value, f.line, f.column, f.message) for f in findings if f.code == "RC115"] == [
+        ("RC115", "error", 17, 1, "tier 'opus' model claude-opus-4-5 reached end of life on 2027-01-22; move the "
+         "tier to claude-opus-5-5"),
+    ]
+
+
+def test_rc115_quiet_more_than_90_days_before_and_on_current_models(write_policy: WritePolicy) -> None:
+    assert lint(write_policy, OPUS_45, "RC115", today=date(2026, 10, 23)) == []  # 91 days before
+    assert lint(write_policy, OPUS_45, "RC115", today=date(2026, 10, 24)) == [  # 90 days before
+        ("RC115", 17, 1, "tier 'opus' model claude-opus-4-5 reaches end of life on 2027-01-22 (in 90 days); move "
+         "the tier to claude-opus-5-5"),
+    ]
+    assert lint(write_policy, TIERS, "RC115", today=date(2027, 6, 1)) == []
+
+
+def test_the_clause_rc201_adds_for_a_deprecated_model() -> None:
+    from routecheck.deprecations import hardcoded_model_clause
+
+    assert hardcoded_model_clause("claude-opus-4-5", date(2026, 12, 2)) == (
+        "; claude-opus-4-5 reaches end of life on 2027-01-22 (in 51 days), and every call to it fails from then")
+    assert hardcoded_model_clause("claude-opus-4-5", date(2027, 2, 1)) == (
+        "; claude-opus-4-5 reached end of life on 2027-01-22, and every call to it fails")
+    assert hardcoded_model_clause("claude-opus-4-5", date(2026, 6, 1)) == ""
+    assert hardcoded_model_clause("claude-sonnet-4-6", date(2026, 12, 2)) == ""

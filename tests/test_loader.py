@@ -32,8 +32,8 @@ TASK = '[tasks.t]\ntier = "sonnet"\nkind = "extraction"\noutput = "json"\nstakes
 EVIDENCE = (POLICIES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8")
 NAME_RULE = "(expected a Python identifier: letters, digits and _, not starting with a digit)"
 TASK_KEYS = (
-    "batch, cache_read_ratio, calls_per_day, categories, evidence, ignore, input_tokens, kind, latency, "
-    "max_tokens, multi_step, output, output_tokens, owner, stakes, tier, touches, upgrade"
+    "batch, cache_read_ratio, cache_ttl, cache_write_ratio, calls_per_day, categories, evidence, ignore, "
+    "input_tokens, kind, latency, max_tokens, multi_step, output, output_tokens, owner, stakes, tier, touches, upgrade"
 )
 
 
@@ -258,7 +258,8 @@ def test_keys_that_only_go_together(write_policy: WritePolicy) -> None:
         "routing.toml:16:1: tasks.t: calls_per_day, input_tokens and output_tokens go together "
         "(missing: input_tokens, output_tokens)",
         "routing.toml:21:1: tasks.t.categories: only for kind 'classification' (this task's kind is 'extraction')",
-        "routing.toml:23:1: tasks.t.batch: batch = true needs tiers.sonnet.batch_discount",
+        "routing.toml:23:1: tasks.t.batch: batch = true needs tiers.sonnet.batch_discount (or omit the tier's "
+        "prices to use genai-prices' batch rates)",
         "routing.toml:24:20: tasks.t.ignore[1]: unknown rule code 'RC999'",
         "routing.toml:29:1: tasks.t.upgrade[0].threshold: threshold is only for when = 'input_tokens_over'",
         "routing.toml:30:1: tasks.t.upgrade[0].count: count is only for when = 'input_tokens_over'",

@@ -18,7 +18,7 @@ def test_codes_are_unique_well_formed_and_in_order() -> None:
     codes = [rule.code for rule in RULES]
     assert codes == sorted(set(codes))
     assert [code for code in codes if not re.fullmatch(r"RC\d{3}", code)] == []
-    assert [code for code in codes if code.startswith("RC1")] == [f"RC{n}" for n in range(101, 114)]
+    assert [code for code in codes if code.startswith("RC1")] == [f"RC{n}" for n in range(101, 116)]
 
 
 def test_names_are_unique_kebab_case() -> None:
@@ -42,6 +42,8 @@ def test_policy_rules_have_the_designed_names_and_severities() -> None:
         ("RC111", "savings-candidate", Severity.INFO),
         ("RC112", "tier-hygiene", Severity.WARNING),
         ("RC113", "stale-prices", Severity.WARNING),
+        ("RC114", "price-drift", Severity.WARNING),
+        ("RC115", "model-end-of-life", Severity.WARNING),
     ]
 
 
@@ -75,7 +77,8 @@ def test_all_rule_pages(run_cli: RunCli) -> None:
 def test_unknown_rule_is_a_usage_error(run_cli: RunCli) -> None:
     assert run_cli("rule", "RC999") == Run(
         2, "", "routecheck: error: unknown rule 'RC999' (rules: RC101, RC102, RC103, RC104, RC105, RC106, RC107, "
-        "RC108, RC109, RC110, RC111, RC112, RC113, RC200, RC201, RC202, RC203, RC204, RC205, RC206, RC207)\n"
+        "RC108, RC109, RC110, RC111, RC112, RC113, RC114, RC115, RC200, RC201, RC202, RC203, RC204, RC205, RC206, "
+        "RC207)\n"
     )
     assert run_cli("rule") == Run(2, "", "routecheck: error: name a rule (routecheck rule RC104) or pass --all\n")
 

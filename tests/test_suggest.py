@@ -60,3 +60,28 @@ def test_no_candidates(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
         "No savings candidates in policies/routing.toml (RC111): every task above the cheapest tier has a reason "
         "to stay where it is.\n"
     )
+
+
+def test_suggest_names_the_newer_model_of_a_tier_nearing_end_of_life(tmp_path: Path) -> None:
+    from datetime import date
+
+    from routecheck.cost.suggest import render_replacements, replacements
+    from routecheck.policy.loader import load_policy
+
+    path = tmp_path / "routing.toml"
+    path.write_text(
+        'version = 1\ndefault_tier = "opus"\n\n[tiers.opus]\nmodel = "claude-opus-4-5"\nrank = 1\n\n'
+        '[tasks.plan]\ntier = "opus"\nkind = "planning"\noutput = "json"\nstakes = "irreversible"\n'
+        'calls_per_day = 100\ninput_tokens = 10000\noutput_tokens = 1000\n', encoding="utf-8")
+    ends = replacements(load_policy(path), today=date(2026, 12, 2))
+    # genai-prices: claude-opus-4-5 $5 / $25, claude-opus-5-5 $4 / $20 per MTok.
+    # 100 calls x 30 days x (10,000 x $5 + 1,000 x $25) / 1M = $225.00; at $4 / $20: $180.00.
+    assert render_replacements(ends) == (
+        "\n"
+        "Models reaching end of life (RC115):\n"
+        "- tier 'opus': claude-opus-4-5 reaches end of life on 2027-01-22 (in 51 days); the newest of its family "
+        "is claude-opus-5-5.\n"
+        "  $5.00 in / $25.00 out per MTok now, $4.00 in / $20.00 out per MTok after\n"
+        "  its tasks: $225.00/month now, $180.00/month after (\u2212$45.00); verify them on it first (RC108).\n"
+    )
+    assert replacements(load_policy(path), today=date(2026, 10, 1)) == ()

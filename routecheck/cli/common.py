@@ -66,7 +66,7 @@ def load_checked(args: argparse.Namespace, *, use_cache: bool) -> Snapshot:
     snapshot = Snapshot(
         target=ScanTarget.of(project, source),
         lint=tuple(lint_policy(source, today=today())),
-        stale_client=tuple(stale_client_findings(project, source)),
+        stale_client=tuple(stale_client_findings(project, source, today=today())),
         policy_files=1 + len(source.evidence),
     )
     if key is not None:

@@ -19,13 +19,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-    from datetime import date
 
-    from routecheck.cli.common import load_project
+    from routecheck.cli.common import load_project, today
+    from routecheck.cost.book import require_prices
     from routecheck.cost.render import renderer
     from routecheck.cost.table import cost_table
 
     _, source = load_project(args)
-    table = cost_table(source.policy, source=source.display, today=date.today(), calls_per_day=args.calls_per_day)
+    day = today()
+    table = cost_table(source.policy, prices=require_prices(source, day), source=source.display, today=day,
+                       calls_per_day=args.calls_per_day)
     sys.stdout.write(renderer(args.format)(table))
     return 0

@@ -109,13 +109,16 @@ def run(args: argparse.Namespace) -> int:
 
     import anthropic
 
+    from routecheck.cli.common import today
+    from routecheck.cost.book import require_prices
     from routecheck.evaluate.calls import client_judge, router_ask
     from routecheck.runtime import Router, RuntimePolicy
 
     client = anthropic.Anthropic()
     if client.api_key is None and client.auth_token is None:
         raise UsageError("no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); --dry-run needs none")
-    router = Router(RuntimePolicy.from_policy(source.policy, sha256=source.sha256), client=client)
+    prices = require_prices(source, today())
+    router = Router(RuntimePolicy.from_policy(source.policy, prices, sha256=source.sha256), client=client)
     with Journal(path, plan.fingerprint(), fresh=args.fresh) as journal:
         runner = Runner(plan, journal, ask=router_ask(plan, router),
                         judge=client_judge(plan, client) if plan.grader.kind == "llm" else None,

@@ -16,13 +16,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-    from datetime import date
 
-    from routecheck.cli.common import load_project
-    from routecheck.cost.suggest import render_json, render_text, suggestions
+    from routecheck.cli.common import load_project, today
+    from routecheck.cost.suggest import render_json, render_replacements, render_text, replacements, suggestions
 
     _, source = load_project(args)
-    items = suggestions(source, today=date.today())
-    render = render_json if args.format == "json" else render_text
-    sys.stdout.write(render(items, source.display))
+    day = today()
+    items, ends = suggestions(source, today=day), replacements(source, today=day)
+    if args.format == "json":
+        sys.stdout.write(render_json(items, source.display, ends))
+    else:
+        sys.stdout.write(render_text(items, source.display) + render_replacements(ends))
     return 0

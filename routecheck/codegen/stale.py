@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,16 +94,20 @@ class ClientState:
         write_atomically(self.path, self.expected)
 
 
-def client_state(project: Project, source: PolicyFile, out: Path | None = None) -> ClientState:
-    """The client `out` (else `[tool.routecheck] client`) against what `source` generates."""
+def client_state(project: Project, source: PolicyFile, out: Path | None = None, *, today: date) -> ClientState:
+    """The client `out` (else `[tool.routecheck] client`) against what `source` generates.
+
+    A tier without typed prices embeds genai-prices' prices of `today` (the data keeps dated changes).
+    """
     from routecheck.codegen.render import render_client
+    from routecheck.cost.book import require_prices
     from routecheck.runtime.policy import RuntimePolicy
 
     if out is None:
         if project.config.client is None:
             raise UsageError("no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE")
         out = project.root / project.config.client
-    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, today), sha256=source.sha256)
     expected = render_client(policy, source=_policy_name(source.path, out))
     try:
         actual: str | None = out.read_bytes().decode("utf-8")
@@ -113,11 +118,11 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None) 
     return ClientState(out, display_path(out), expected, actual)
 
 
-def stale_client_findings(project: Project, source: PolicyFile) -> list[Finding]:
+def stale_client_findings(project: Project, source: PolicyFile, *, today: date) -> list[Finding]:
     """RC207 when `[tool.routecheck] client` is configured and stale; nothing when it is not configured."""
     if project.config.client is None:
         return []
-    state = client_state(project, source)
+    state = client_state(project, source, today=today)
     return [state.finding()] if state.stale else []
 
 

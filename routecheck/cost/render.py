@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from routecheck.cost.columns import aligned
 from routecheck.cost.money import amount_text, calls, calls_text, money, signed_money
-from routecheck.cost.table import CostTable, StalePrices, TaskCost
+from routecheck.cost.table import CostTable, PriceOrigin, StalePrices, TaskCost
 
 JSON_VERSION = 1
 FORMATS = ("text", "json", "markdown")
@@ -26,12 +26,22 @@ def stale_note(stale: StalePrices) -> str:
     )
 
 
+def origin_note(origin: PriceOrigin) -> str:
+    checked = "no prices_checked date in this release" if origin.checked is None else (
+        f"prices checked {origin.checked.isoformat()}")
+    return f"tier '{origin.tier}' ({origin.model}) is priced from {origin.source} ({checked})"
+
+
 def _levers(t: TaskCost) -> str:
     parts = []
-    if t.batch_discount is not None:
-        parts.append(f"batch x{t.batch_discount}")
+    if t.batch:
+        parts.append("batch" if t.batch_discount is None else f"batch x{t.batch_discount}")
     if t.cache_read_ratio:
         parts.append(f"cache {(t.cache_read_ratio * 100).normalize():f}%")
+    if t.cache_write_ratio:
+        parts.append(f"cache write {(t.cache_write_ratio * 100).normalize():f}% ({t.cache_ttl})")
+    if t.long_context:
+        parts.append("long context")
     return ", ".join(parts)
 
 
@@ -67,7 +77,8 @@ def render_text(table: CostTable) -> str:
     lines += ["", _saving_sentence(table)]
     if table.no_volume:
         lines.append(f"Not priced ({NO_VOLUME}, so not in any sum): {', '.join(table.no_volume)}.")
-    lines += ["", *(f"Warning: {stale_note(s)}." for s in table.stale_prices)]
+    lines += ["", *(f"Prices: {origin_note(o)}." for o in table.price_origins)]
+    lines += [f"Warning: {stale_note(s)}." for s in table.stale_prices]
     lines += [f"Assumes: {a}." for a in table.assumptions]
     return "\n".join(lines) + "\n"
 
@@ -98,6 +109,7 @@ def render_markdown(table: CostTable) -> str:
                      f"{money(what_if[s.tier])} |")
     lines += ["", _saving_sentence(table)]
     notes = [f"Not priced ({NO_VOLUME}, so not in any sum): {', '.join(table.no_volume)}."] if table.no_volume else []
+    notes += [f"Prices: {origin_note(o)}." for o in table.price_origins]
     notes += [f"**Warning:** {stale_note(s)}." for s in table.stale_prices]
     notes += [f"Assumes: {a}." for a in table.assumptions]
     lines += ["", *(f"- {n}" for n in notes)]
@@ -120,8 +132,12 @@ def render_json(table: CostTable) -> str:
                 "input_tokens": t.input_tokens,
                 "output_tokens": t.output_tokens,
                 "monthly_usd": None if t.monthly is None else amount_text(t.monthly),
+                "batch": t.batch,
                 "batch_discount": None if t.batch_discount is None else str(t.batch_discount),
                 "cache_read_ratio": str(t.cache_read_ratio),
+                "cache_write_ratio": str(t.cache_write_ratio),
+                "cache_ttl": t.cache_ttl,
+                "long_context": t.long_context,
             }
             for t in table.tasks
         ],
@@ -146,5 +162,10 @@ def render_json(table: CostTable) -> str:
             {"tier": s.tier, "prices_as_of": s.as_of.isoformat(), "age_days": s.age_days} for s in table.stale_prices
         ],
         "assumptions": list(table.assumptions),
+        "price_sources": [
+            {"tier": o.tier, "model": o.model, "source": o.source,
+             "prices_checked": None if o.checked is None else o.checked.isoformat()}
+            for o in table.price_origins
+        ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from routecheck.cost.model import monthly_cost
-from routecheck.cost.money import amount_text, money
+from routecheck.cost.money import amount_text, money, signed_money
 from routecheck.cost.table import MONTHS_PER_YEAR
 from routecheck.policy.loader import PolicyFile
 from routecheck.policy.model import Task
@@ -49,9 +50,11 @@ class Suggestion:
 
 def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
     """The RC111 candidates of `source` (as lint reports them, task ignores included), largest saving first."""
+    from routecheck.cost.book import require_prices
     from routecheck.lint import lint_policy
 
     policy = source.policy
+    prices = require_prices(source, today)
     cheapest = policy.cheapest_tier
     names = [f.task for f in lint_policy(source, today=today) if f.code == "RC111" and f.task is not None]
     out = [
@@ -59,8 +62,8 @@ def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
             task=name,
             tier=(task := policy.tasks[name]).tier,
             to_tier=cheapest,
-            monthly_now=monthly_cost(task, policy.tiers[task.tier]),
-            monthly_after=monthly_cost(task, policy.tiers[cheapest]),
+            monthly_now=monthly_cost(task, prices[task.tier]),
+            monthly_after=monthly_cost(task, prices[cheapest]),
             answers=three_questions(task),
             eval_command=f"routecheck eval {name} --samples FILE --write",
             min_samples=policy.gate.min_samples,
@@ -70,6 +73,75 @@ def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
     ]
     # Largest saving first; tasks without volume last (their saving is unknown, not zero); then by name.
     return tuple(sorted(out, key=lambda s: (s.saving is None, -(s.saving or 0), s.task)))
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """A tier whose model nears or has passed its end of life (RC115), and the family's newest model.
+
+    Prices are USD per million tokens (input, output) from the tier and from genai-prices; the monthly
+    figures are the tier's tasks at each, None where a model or a task cannot be priced.
+    """
+
+    tier: str
+    model: str
+    note: str
+    successor: str | None
+    prices_now: tuple[Decimal, Decimal] | None
+    prices_after: tuple[Decimal, Decimal] | None
+    monthly_now: Decimal | None
+    monthly_after: Decimal | None
+
+
+def replacements(source: PolicyFile, *, today: date) -> tuple[Replacement, ...]:
+    """The RC115 tiers of `source` on `today`, in rank order, each with the newer model `suggest` names."""
+    from routecheck.cost.book import price_book
+    from routecheck.cost.source import library_prices
+    from routecheck.deprecations import deprecation_note, successor
+
+    policy = source.policy
+    book = price_book(policy, today)
+    out = []
+    for name, tier in sorted(policy.tiers.items(), key=lambda item: item[1].rank):
+        note = deprecation_note(tier.model, today)
+        if note is None:
+            continue
+        newer = successor(tier.model, today)
+        now, after = book[name], None if newer is None else library_prices(newer, today)
+        tasks = [t for t in policy.tasks.values() if t.tier == name]
+        out.append(Replacement(
+            tier=name, model=tier.model, note=note, successor=newer,
+            prices_now=None if now is None else (now.standard.input, now.standard.output),
+            prices_after=None if after is None else (after.standard.input, after.standard.output),
+            monthly_now=None if now is None else _sum(monthly_cost(t, now) for t in tasks),
+            monthly_after=None if after is None else _sum(monthly_cost(t, after) for t in tasks),
+        ))
+    return tuple(out)
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def _per_mtok(prices: tuple[Decimal, Decimal] | None) -> str:
+    return "unpriced" if prices is None else f"{money(prices[0])} in / {money(prices[1])} out per MTok"
+
+
+def render_replacements(items: tuple[Replacement, ...]) -> str:
+    """The text section on models nearing end of life; empty when there are none."""
+    if not items:
+        return ""
+    lines = ["", "Models reaching end of life (RC115):"]
+    for r in items:
+        if r.successor is None:
+            lines.append(f"- tier '{r.tier}': {r.model} {r.note}; the SDK lists no newer model of its family.")
+            continue
+        lines.append(f"- tier '{r.tier}': {r.model} {r.note}; the newest of its family is {r.successor}.")
+        lines.append(f"  {_per_mtok(r.prices_now)} now, {_per_mtok(r.prices_after)} after")
+        if r.monthly_now is not None and r.monthly_after is not None:
+            lines.append(f"  its tasks: {money(r.monthly_now)}/month now, {money(r.monthly_after)}/month after "
+                         f"({signed_money(r.monthly_after - r.monthly_now)}); verify them on it first (RC108).")
+    return "\n".join(lines) + "\n"
 
 
 def three_questions(task: Task) -> tuple[Answer, ...]:
@@ -114,7 +186,7 @@ def render_text(items: tuple[Suggestion, ...], source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(items: tuple[Suggestion, ...], source: str) -> str:
+def render_json(items: tuple[Suggestion, ...], source: str, ends: tuple[Replacement, ...] = ()) -> str:
     data = {
         "version": JSON_VERSION,
         "policy": source,
@@ -131,6 +203,14 @@ def render_json(items: tuple[Suggestion, ...], source: str) -> str:
                 "gate": {"min_samples": s.min_samples, "max_error_rate": s.max_error_rate},
             }
             for s in items
+        ],
+        "end_of_life": [
+            {"tier": r.tier, "model": r.model, "note": r.note, "successor": r.successor,
+             "usd_per_mtok": None if r.prices_now is None else [str(v) for v in r.prices_now],
+             "successor_usd_per_mtok": None if r.prices_after is None else [str(v) for v in r.prices_after],
+             "monthly_usd": None if r.monthly_now is None else amount_text(r.monthly_now),
+             "monthly_usd_after": None if r.monthly_after is None else amount_text(r.monthly_after)}
+            for r in ends
         ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -14,7 +14,8 @@ Direction = Literal["downgrade", "upgrade", "sideways"]
 #: The task fields compared one by one, in the order changes are listed (tier and upgrade have their own records).
 TASK_FIELDS = (
     "stakes", "multi_step", "output", "touches", "kind", "categories", "max_tokens", "latency",
-    "calls_per_day", "input_tokens", "output_tokens", "batch", "cache_read_ratio", "evidence", "owner", "ignore",
+    "calls_per_day", "input_tokens", "output_tokens", "batch", "cache_read_ratio", "cache_write_ratio", "cache_ttl",
+    "evidence", "owner", "ignore",
 )
 PRICE_FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok", "batch_discount")
 TIER_FIELDS = ("rank", "prices_as_of", "price_source")
@@ -34,6 +35,13 @@ def shown(value: object) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(shown(v) for v in value) + "]"
     return str(value)
+
+
+def _price_shown(field: str, value: object) -> str:
+    """A price as a reviewer reads it; an omitted input or output price is the price source's."""
+    if value is None and field != "batch_discount":
+        return "(genai-prices)"
+    return shown(value)
 
 
 def upgrade_rule(rule: Upgrade) -> str:
@@ -240,7 +248,7 @@ def _tier(name: str, old: Tier, new: Tier) -> Iterator[Change]:
     for field in PRICE_FIELDS:
         before, after = getattr(old, field), getattr(new, field)
         if before != after:
-            yield PriceChange(name, field, shown(before), shown(after))
+            yield PriceChange(name, field, _price_shown(field, before), _price_shown(field, after))
     for field in TIER_FIELDS:
         before, after = getattr(old, field), getattr(new, field)
         if before != after:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from routecheck.cost.book import require_prices
 from routecheck.cost.table import CostTable, StalePrices, cost_table
 from routecheck.diff.changes import Change, policy_changes
 from routecheck.diff.risk import RiskFlag, risk_flags
@@ -51,10 +52,14 @@ class PolicyDiff:
 
 
 def diff_policies(old: PolicyFile, new: PolicyFile, *, old_label: str, new_label: str, today: date) -> PolicyDiff:
-    """Compare two loaded policies. `today` decides which prices are stale and feeds the RC108 check."""
+    """Compare two loaded policies. `today` decides which prices apply and are stale, and feeds the RC108 check.
+
+    Both sides are priced on `today`: a tier without typed prices gets genai-prices' on both sides, so
+    the cost delta is the policy change alone, not a price change of the source.
+    """
     changes = policy_changes(old.policy, new.policy)
-    before = cost_table(old.policy, source=old_label, today=today)
-    after = cost_table(new.policy, source=new_label, today=today)
+    before = cost_table(old.policy, prices=require_prices(old, today), source=old_label, today=today)
+    after = cost_table(new.policy, prices=require_prices(new, today), source=new_label, today=today)
     return PolicyDiff(
         old_label=old_label,
         new_label=new_label,

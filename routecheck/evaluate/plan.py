@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from routecheck.cost.model import usd
+from routecheck.cost.book import prices_of
+from routecheck.cost.model import HALF, call_cost
 from routecheck.evaluate.graders import GRADER_MAX_TOKENS, RUBRIC, Comparison, GraderSpec
 from routecheck.evaluate.journal import Journal, Role
 from routecheck.evaluate.samples import SampleSet, input_text
 from routecheck.policy.model import Policy, Task, Tier
-
-_MILLION = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,10 @@ def _priced(
     plan: EvalPlan, role: Role, calls: int, tokens_in: int, tokens_out: int, *, batch: bool = True
 ) -> RoleEstimate:
     tier = plan.tier(role)
-    cost = (tokens_in * usd(tier.input_usd_per_mtok) + tokens_out * usd(tier.output_usd_per_mtok)) / _MILLION
-    if plan.batch and batch:
-        cost *= usd(tier.batch_discount) if tier.batch_discount is not None else Decimal("0.5")
+    prices = prices_of(plan.tier_name(role), tier, date.today())
+    batched = plan.batch and batch
+    if batched and prices.batch is None:
+        cost = call_cost(prices.standard, tokens_in, tokens_out) * HALF
+    else:
+        cost = call_cost(prices.batch if batched and prices.batch else prices.standard, tokens_in, tokens_out)
     return RoleEstimate(role, plan.tier_name(role), tier.model, calls, tokens_in, tokens_out, cost)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from routecheck.cost.model import monthly_cost, usd
+from routecheck.cost.book import prices_of
+from routecheck.cost.model import HALF, call_cost, monthly_cost
 from routecheck.evaluate.journal import Journal, Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.samples import Sample, canonical_json
@@ -106,12 +108,11 @@ def _shown_expected(sample: Sample) -> str:
 
 
 def _cost(plan: EvalPlan, role: Role, tokens_in: int, tokens_out: int, batch: bool) -> Decimal:
-    """A call at the policy's prices; a batch call at the tier's batch_discount (0.5 if unset)."""
-    tier = plan.tier(role)
-    cost = (tokens_in * usd(tier.input_usd_per_mtok) + tokens_out * usd(tier.output_usd_per_mtok)) / Decimal(1_000_000)
-    if batch:
-        cost *= usd(tier.batch_discount) if tier.batch_discount is not None else Decimal("0.5")
-    return cost
+    """A call at the tier's base rates; a batch call at its batch rates (half price if it has none)."""
+    prices = prices_of(plan.tier_name(role), plan.tier(role), date.today())
+    if batch and prices.batch is None:
+        return call_cost(prices.standard, tokens_in, tokens_out) * HALF
+    return call_cost(prices.batch if batch and prices.batch else prices.standard, tokens_in, tokens_out)
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,9 @@ class Saving:
 
 def projected_saving(plan: EvalPlan) -> Saving | None:
     """Monthly cost of the task on the candidate tier against the reference tier (None: no volume)."""
-    candidate = monthly_cost(plan.task, plan.tier("candidate"))
-    reference = monthly_cost(plan.task, plan.tier("reference"))
+    today = date.today()
+    candidate = monthly_cost(plan.task, prices_of(plan.tier_name("candidate"), plan.tier("candidate"), today))
+    reference = monthly_cost(plan.task, prices_of(plan.tier_name("reference"), plan.tier("reference"), today))
     if candidate is None or reference is None:
         return None
     return Saving(candidate, reference)

@@ -26,7 +26,7 @@ def lint_policy(source: PolicyFile, *, today: date) -> list[Finding]:
                 continue
             line, column = source.locate(hit.key)
             findings.append(
-                Finding(rule.code, rule.name, rule.severity, source.display, line, column, hit.message,
+                Finding(rule.code, rule.name, hit.severity or rule.severity, source.display, line, column, hit.message,
                         task=hit.task, model=hit.model)
             )
     return findings

@@ -1,4 +1,4 @@
-"""The policy rules RC101-RC113. Each is one small function; its docstring is its documentation page."""
+"""The policy rules RC101-RC115. Each is one small function; its docstring is its documentation page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from routecheck.finding import Rule, Severity
@@ -13,6 +15,7 @@ from routecheck.policy.vocabulary import OPEN_OUTPUTS, SCHEMA_OUTPUTS, SENSITIVE
 from routecheck.toml_locate import KeyPath
 
 if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
+    from routecheck.cost.prices import Prices
     from routecheck.policy.loader import PolicyFile
     from routecheck.policy.model import Policy, Task
 
@@ -27,6 +30,7 @@ class Hit(NamedTuple):
     message: str
     task: str | None = None
     model: str | None = None
+    severity: Severity | None = None  # for a rule whose severity depends on the case (RC115); else the rule's
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,13 @@ class LintContext:
     @property
     def policy(self) -> Policy:
         return self.source.policy
+
+    @cached_property
+    def prices(self) -> dict[str, Prices | None]:
+        """Every tier's prices on `today`; computed on first use (it imports genai-prices for a tier without them)."""
+        from routecheck.cost.book import price_book
+
+        return price_book(self.policy, self.today)
 
 
 Check = Callable[[LintContext], Iterator[Hit]]
@@ -417,6 +428,7 @@ def savings_candidate(ctx: LintContext) -> Iterator[Hit]:
     from routecheck.cost import monthly_cost
 
     policy = ctx.policy
+    prices = ctx.prices
     cheapest = policy.cheapest_tier
     for name, task in policy.tasks.items():
         if (
@@ -427,7 +439,9 @@ def savings_candidate(ctx: LintContext) -> Iterator[Hit]:
             and not task.touches
             and (task.categories or 0) <= MAX_CHEAP_CATEGORIES
         ):
-            now, then = monthly_cost(task, policy.tiers[task.tier]), monthly_cost(task, policy.tiers[cheapest])
+            here, there = prices[task.tier], prices[cheapest]
+            now = None if here is None else monthly_cost(task, here)
+            then = None if there is None else monthly_cost(task, there)
             saving = "no volume in the policy to price it" if now is None or then is None else (
                 f"saves ${now - then:,.2f}/month"
             )
@@ -490,7 +504,103 @@ def stale_prices(ctx: LintContext) -> Iterator[Hit]:
     `price_source`.
     """
     for name, tier in ctx.policy.tiers.items():
-        if tier.prices_as_of is not None and ctx.today - tier.prices_as_of > STALE_PRICES_AFTER:
-            age = (ctx.today - tier.prices_as_of).days
-            yield Hit(("tiers", name, "prices_as_of"), f"tier '{name}' prices are {age} days old "
-                      f"(as of {tier.prices_as_of.isoformat()}); check them", model=tier.model)
+        if tier.prices_as_of is not None:
+            as_of, key, whose = tier.prices_as_of, ("tiers", name, "prices_as_of"), ""
+        elif tier.input_usd_per_mtok is None and (known := ctx.prices[name]) is not None and known.checked:
+            as_of, key, whose = known.checked, ("tiers", name, "model"), f"{known.source} "
+        else:
+            continue
+        if ctx.today - as_of > STALE_PRICES_AFTER:
+            age = (ctx.today - as_of).days
+            yield Hit(key, f"tier '{name}' {whose}prices are {age} days old (as of {as_of.isoformat()}); "
+                      "check them", model=tier.model)
+
+
+@policy_rule("RC114", "price-drift", Severity.WARNING)
+def price_drift(ctx: LintContext) -> Iterator[Hit]:
+    """A tier's typed prices differ from the current list prices genai-prices holds for its model.
+
+    Compared on the day lint runs: input and output price per million tokens. A tier that omits its
+    prices uses genai-prices' and cannot drift; a model genai-prices does not know is not checked.
+
+    ## Why is this bad?
+    Every figure `routecheck cost`, `diff` and `suggest` print, and the cost the runtime records
+    per call, rests on the tier's prices. A price typed by hand goes stale silently when the
+    provider changes it; genai-prices (pydantic's, updated about weekly) tracks the list prices.
+
+    ## Example
+    ```toml
+    [tiers.haiku]
+    model = "claude-haiku-4-5-20251001"
+    input_usd_per_mtok = 0.80    # Claude Haiku 3.5's price; Haiku 4.5 lists at $1 / $5
+    output_usd_per_mtok = 4.00
+    ```
+
+    ## Use instead
+    Omit the prices to use genai-prices' (the cost output says so, with its date), or type the
+    current ones:
+    ```toml
+    [tiers.haiku]
+    model = "claude-haiku-4-5-20251001"
+    ```
+    """
+    from routecheck.cost.prices import typed_prices
+
+    for name, tier in ctx.policy.tiers.items():
+        typed = typed_prices(tier)
+        if typed is None:
+            continue
+        from routecheck.cost.source import library_prices
+
+        listed = library_prices(tier.model, ctx.today)
+        if listed is None:
+            continue
+        mine, theirs = typed.standard, listed.standard
+        if (mine.input, mine.output) != (theirs.input, theirs.output):
+            yield Hit(("tiers", name, "input_usd_per_mtok"),
+                      f"tier '{name}' prices ${_price(mine.input)} in / ${_price(mine.output)} out per MTok differ "
+                      f"from {listed.source}'s ${_price(theirs.input)} / ${_price(theirs.output)} for "
+                      f"{tier.model}; update them or omit them to use the source's", model=tier.model)
+
+
+def _price(value: Decimal) -> str:
+    """`0.80`, `15.00`, `0.075`: at least cents, more digits only when the price has them."""
+    return f"{value:.2f}" if value == round(value, 2) else f"{value.normalize():f}"
+
+
+@policy_rule("RC115", "model-end-of-life", Severity.WARNING)
+def model_end_of_life(ctx: LintContext) -> Iterator[Hit]:
+    """A tier's model reaches end of life within 90 days (warning), or has reached it (error).
+
+    The dates are the installed anthropic SDK's `DEPRECATED_MODELS`; the message names the newest
+    model of the same family the SDK lists (`routecheck suggest` gives its price difference).
+
+    ## Why is this bad?
+    On its end-of-life date every call to the model fails: each task on the tier, in production,
+    at once. Moving a tier to a new model is a policy change that needs its own evidence (RC108),
+    so it has to start weeks before the date, not on it.
+
+    ## Example
+    ```toml
+    [tiers.opus]
+    model = "claude-opus-4-5"    # end of life 2027-01-22
+    ```
+
+    ## Use instead
+    ```toml
+    [tiers.opus]
+    model = "claude-opus-4-7"
+    ```
+    """
+    from routecheck.deprecations import deprecation_date, deprecation_note, successor
+
+    for name, tier in ctx.policy.tiers.items():
+        note = deprecation_note(tier.model, ctx.today)
+        if note is None:
+            continue
+        newer = successor(tier.model, ctx.today)
+        move = f"; move the tier to {newer}" if newer else "; move the tier to a current model"
+        when = deprecation_date(tier.model)
+        severity = Severity.ERROR if when is not None and ctx.today >= when else Severity.WARNING
+        yield Hit(("tiers", name, "model"), f"tier '{name}' model {tier.model} {note}{move}", model=tier.model,
+                  severity=severity)

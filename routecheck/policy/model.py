@@ -68,13 +68,18 @@ class Tier(_Strict):
 
     model: ModelId = Field(description="The model id sent to the API.")
     rank: int = Field(ge=1, description="Capability order; higher is more capable. Unique per policy.")
-    input_usd_per_mtok: Usd = Field(description="USD per million input tokens.")
-    output_usd_per_mtok: Usd = Field(description="USD per million output tokens.")
+    input_usd_per_mtok: Usd | None = Field(
+        default=None, description="USD per million input tokens; omit both prices to use genai-prices' list prices.",
+    )
+    output_usd_per_mtok: Usd | None = Field(
+        default=None, description="USD per million output tokens; omit both prices to use genai-prices' list prices.",
+    )
     prices_as_of: date | None = Field(default=None, description="When the prices were read.")
     price_source: str | None = Field(default=None, description="Where the prices were read.")
     batch_discount: float | None = Field(
         default=None, gt=0, le=1, allow_inf_nan=False,
-        description="Factor batch calls are billed at (0.5 for the Message Batches API).",
+        description="Factor batch calls are billed at (0.5 for the Message Batches API); replaces the source's "
+        "batch rates.",
     )
 
 
@@ -105,10 +110,17 @@ class Task(_Strict):
     calls_per_day: int | None = Field(default=None, ge=0, description="Volume for the cost model.")
     input_tokens: int | None = Field(default=None, ge=0, description="Average input tokens per call.")
     output_tokens: int | None = Field(default=None, ge=0, description="Average output tokens per call.")
-    batch: bool = Field(default=False, description="Sent through the Message Batches API (tier's batch_discount).")
+    batch: bool = Field(default=False, description="Sent through the Message Batches API (billed at batch rates).")
     cache_read_ratio: float = Field(
         default=0.0, ge=0, le=1, allow_inf_nan=False,
-        description="Share of input tokens read from the prompt cache (billed at 0.1x).",
+        description="Share of input tokens read from the prompt cache (billed at the cache-read rate, 0.1x input).",
+    )
+    cache_write_ratio: float = Field(
+        default=0.0, ge=0, le=1, allow_inf_nan=False,
+        description="Share of input tokens written to the prompt cache (billed at the cache-write rate of cache_ttl).",
+    )
+    cache_ttl: Literal["5m", "1h"] = Field(
+        default="5m", description="Lifetime of the cache entries written: 5m (1.25x input) or 1h (2x input).",
     )
     evidence: str | None = Field(default=None, description="Evidence file, relative to the policy file.")
     owner: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from routecheck.policy.model import Policy
 from routecheck.toml_locate import KeyPath
@@ -25,6 +26,10 @@ def reference_problems(policy: Policy, known_codes: frozenset[str]) -> Iterator[
             yield ("tiers", name, "rank"), f"rank {tier.rank} is already used by tier '{other}' (ranks must be unique)"
         else:
             first_with_rank[tier.rank] = name
+        if (tier.input_usd_per_mtok is None) != (tier.output_usd_per_mtok is None):
+            lacking = "input_usd_per_mtok" if tier.input_usd_per_mtok is None else "output_usd_per_mtok"
+            yield ("tiers", name), ("input_usd_per_mtok and output_usd_per_mtok go together: type both, or omit "
+                                    f"both to use genai-prices' (missing: {lacking})")
 
     for name, task in policy.tasks.items():
         at: KeyPath = ("tasks", name)
@@ -37,8 +42,14 @@ def reference_problems(policy: Policy, known_codes: frozenset[str]) -> Iterator[
         missing = [key for key, value in volume.items() if value is None]
         if 0 < len(missing) < len(volume):
             yield at, f"calls_per_day, input_tokens and output_tokens go together (missing: {', '.join(missing)})"
-        if task.batch and task.tier in policy.tiers and policy.tiers[task.tier].batch_discount is None:
-            yield (*at, "batch"), f"batch = true needs tiers.{task.tier}.batch_discount"
+        on = policy.tiers.get(task.tier)
+        if task.batch and on is not None and on.batch_discount is None and on.input_usd_per_mtok is not None:
+            yield (*at, "batch"), (f"batch = true needs tiers.{task.tier}.batch_discount (or omit the tier's prices "
+                                   "to use genai-prices' batch rates)")
+        cached = Decimal(repr(task.cache_read_ratio)) + Decimal(repr(task.cache_write_ratio))
+        if cached > 1:
+            yield (*at, "cache_write_ratio"), (f"cache_read_ratio + cache_write_ratio is {cached} "
+                                               "(expected at most 1: they are shares of the same input tokens)")
         for index, code in enumerate(task.ignore):
             if code not in known_codes:
                 yield (*at, "ignore", index), f"unknown rule code '{code}'"

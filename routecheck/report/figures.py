@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
+from routecheck.cost.book import price_book
 from routecheck.cost.model import DAYS_PER_MONTH, monthly_cost
+from routecheck.cost.prices import Prices
 from routecheck.evaluate.stats import Interval, wilson
 from routecheck.policy.loader import PolicyFile
 from routecheck.report.ledger_reader import NANO, CallGroup, LedgerSummary
@@ -93,13 +96,15 @@ def build_report(summary: LedgerSummary, source: PolicyFile, *, ledger: str, sin
     for group in summary.groups:
         by_task.setdefault(group.task, []).append(group)
     days = Decimal(repr(until - since)) / 86400
-    figures = tuple(_task(name, by_task[name], summary.latency.get(name, (None, None)), source, days)
+    # The estimate uses the prices of the window's last day (a tier without typed prices: genai-prices').
+    prices = price_book(source.policy, datetime.fromtimestamp(until, UTC).date())
+    figures = tuple(_task(name, by_task[name], summary.latency.get(name, (None, None)), source, days, prices)
                     for name in sorted(by_task))
     return LedgerReport(ledger, since, until, figures, summary.eval_calls)
 
 
 def _task(name: str, groups: list[CallGroup], latency: tuple[float | None, float | None], source: PolicyFile,
-          days: Decimal) -> TaskFigures:
+          days: Decimal, prices: Mapping[str, Prices | None]) -> TaskFigures:
     policy = source.policy
     task = policy.tasks.get(name)
     tiers: Counter[str] = Counter()
@@ -110,8 +115,9 @@ def _task(name: str, groups: list[CallGroup], latency: tuple[float | None, float
             upgrades[g.upgrade] += g.calls
     cost = Decimal(sum(g.cost_nano for g in groups)) / NANO
     estimate = None
-    if task is not None:
-        monthly = monthly_cost(task, policy.tiers[task.tier])
+    tier_prices = None if task is None else prices[task.tier]
+    if task is not None and tier_prices is not None:
+        monthly = monthly_cost(task, tier_prices)
         estimate = None if monthly is None else monthly * days / DAYS_PER_MONTH
     validation, advice = None, None
     if task is not None:

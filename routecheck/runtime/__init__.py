@@ -18,7 +18,7 @@ from routecheck.runtime.errors import (
     ValidationFailed,
 )
 from routecheck.runtime.ledger import LEDGER_SCHEMA_VERSION, CallRecord, Ledger, LedgerWriter, open_ledger
-from routecheck.runtime.policy import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
+from routecheck.runtime.policy import Rates, RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
 
 if TYPE_CHECKING:
     from routecheck.runtime.core import JsonModel, Validator
@@ -35,6 +35,7 @@ __all__ = [
     "LedgerWriter",
     "ModelNotAllowed",
     "OverrideError",
+    "Rates",
     "Router",
     "RouterOptions",
     "RoutingError",

@@ -28,6 +28,7 @@ from routecheck.runtime.routing import (
     plan_unknown,
 )
 from routecheck.runtime.telemetry import CURRENT_STAMP, Stamp, Telemetry, end_span
+from routecheck.runtime.usage import usage_counts
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span, TracerProvider
@@ -202,7 +203,7 @@ class Core:
         if route.upgrade is not None:
             attributes["routecheck.upgrade"] = route.upgrade
         span = self.telemetry.start(route.task, attributes, tier.model) if traced else None
-        stamp = Stamp(span, attributes, tier.input_usd_per_mtok, tier.output_usd_per_mtok)
+        stamp = Stamp(span, attributes, tier)
         return Attempt(route, purpose, time.time(), time.perf_counter(), span, stamp)
 
     def finish(
@@ -212,9 +213,7 @@ class Core:
         if attempt is None:
             return
         latency_ms = (time.perf_counter() - attempt.clock) * 1000
-        usage = getattr(message, "usage", None)
-        input_tokens = int(getattr(usage, "input_tokens", 0) or 0)
-        output_tokens = int(getattr(usage, "output_tokens", 0) or 0)
+        usage = usage_counts(message)
         route = attempt.route
         record = CallRecord(
             ts=attempt.started,
@@ -223,9 +222,9 @@ class Core:
             tier=route.tier.name,
             model=route.tier.model,
             upgrade=route.upgrade,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cost_usd=route.tier.cost_usd(input_tokens, output_tokens),
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=route.tier.cost_usd(usage),
             latency_ms=latency_ms,
             validation=validation,
             status="ok" if error is None else "error",
@@ -235,7 +234,7 @@ class Core:
             policy_sha256=self.policy.sha256,
         )
         if attempt.span is not None:
-            end_span(attempt.span, record)
+            end_span(attempt.span, record, usage)
         if self.ledger is not None:
             try:
                 self.ledger.record(record)

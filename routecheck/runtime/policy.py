@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from routecheck.runtime.usage import UsageCounts
+
 if TYPE_CHECKING:
+    from routecheck.cost.book import PriceBook
+    from routecheck.cost.prices import Prices
     from routecheck.policy.model import Policy
 
 Stakes = Literal["low", "high", "irreversible"]
@@ -21,18 +25,67 @@ TokenCount = Literal["estimate", "exact"]
 
 
 @dataclass(frozen=True, slots=True)
+class Rates:
+    """USD per million tokens of each kind: input, output, cache read, 5-minute and 1-hour cache write."""
+
+    input: float
+    output: float
+    cache_read: float
+    cache_write_5m: float
+    cache_write_1h: float
+
+    def cost_usd(self, usage: UsageCounts) -> float:
+        return (
+            usage.input_tokens * self.input
+            + usage.output_tokens * self.output
+            + usage.cache_read_tokens * self.cache_read
+            + usage.cache_write_5m_tokens * self.cache_write_5m
+            + usage.cache_write_1h_tokens * self.cache_write_1h
+        ) / 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
 class TierSpec:
-    """A tier: its model, capability rank and list prices (USD per million tokens)."""
+    """A tier: its model, capability rank and list prices (USD per million tokens).
+
+    Cache prices default to Anthropic's multipliers of the input price (reads 0.1x, 5-minute writes
+    1.25x, 1-hour writes 2x); `long_context` rates apply to a whole call whose input, cached or not,
+    is above `long_context_threshold`.
+    """
 
     name: str
     model: str
     rank: int
     input_usd_per_mtok: float
     output_usd_per_mtok: float
+    cache_read_usd_per_mtok: float | None = None
+    cache_write_usd_per_mtok: float | None = None
+    cache_write_1h_usd_per_mtok: float | None = None
+    long_context_threshold: int | None = None
+    long_context: Rates | None = None
+    standard: Rates = field(init=False, repr=False, compare=False)
 
-    def cost_usd(self, input_tokens: int, output_tokens: int) -> float:
+    def __post_init__(self) -> None:
+        base = self.input_usd_per_mtok
+        rates = Rates(
+            base,
+            self.output_usd_per_mtok,
+            base * 0.1 if self.cache_read_usd_per_mtok is None else self.cache_read_usd_per_mtok,
+            base * 1.25 if self.cache_write_usd_per_mtok is None else self.cache_write_usd_per_mtok,
+            base * 2 if self.cache_write_1h_usd_per_mtok is None else self.cache_write_1h_usd_per_mtok,
+        )
+        object.__setattr__(self, "standard", rates)
+
+    def rates(self, usage: UsageCounts) -> Rates:
+        """The rates this call is billed at: long-context ones above the threshold."""
+        threshold = self.long_context_threshold
+        if threshold is not None and self.long_context is not None and usage.total_input_tokens > threshold:
+            return self.long_context
+        return self.standard
+
+    def cost_usd(self, usage: UsageCounts) -> float:
         """What a call with these token counts costs at this tier's list prices."""
-        return (input_tokens * self.input_usd_per_mtok + output_tokens * self.output_usd_per_mtok) / 1_000_000
+        return self.rates(usage).cost_usd(usage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +160,10 @@ class RuntimePolicy:
         return None
 
     @classmethod
-    def from_policy(cls, policy: Policy, *, sha256: str = "") -> RuntimePolicy:
-        """The runtime view of a loaded, validated policy."""
+    def from_policy(cls, policy: Policy, prices: PriceBook, *, sha256: str = "") -> RuntimePolicy:
+        """The runtime view of a loaded, validated policy, with every tier's prices (`cost.book`)."""
         tiers = tuple(
-            TierSpec(name, tier.model, tier.rank, tier.input_usd_per_mtok, tier.output_usd_per_mtok)
+            tier_spec(name, tier.model, tier.rank, prices[name])
             for name, tier in sorted(policy.tiers.items(), key=lambda item: item[1].rank)
         )
         tasks = tuple(
@@ -124,3 +177,24 @@ class RuntimePolicy:
             for name, task in sorted(policy.tasks.items())
         )
         return cls(policy.default_tier, policy.unknown_tasks, tiers, tasks, sha256)
+
+
+def tier_spec(name: str, model: str, rank: int, prices: Prices) -> TierSpec:
+    """A TierSpec at `prices` (standard rates; batch rates do not apply to the router's calls).
+
+    Typed prices keep the default cache multipliers, so their generated client reads as before.
+    """
+    base = prices.standard
+    long = prices.long_context
+    if prices.from_policy and long is None:
+        return TierSpec(name, model, rank, float(base.input), float(base.output))
+    return TierSpec(
+        name, model, rank, float(base.input), float(base.output),
+        cache_read_usd_per_mtok=float(base.cache_read),
+        cache_write_usd_per_mtok=float(base.cache_write_5m),
+        cache_write_1h_usd_per_mtok=float(base.cache_write_1h),
+        long_context_threshold=prices.long_context_threshold if long is not None else None,
+        long_context=None if long is None else Rates(
+            float(long.input), float(long.output), float(long.cache_read), float(long.cache_write_5m),
+            float(long.cache_write_1h)),
+    )

@@ -26,6 +26,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
 from routecheck import __version__
+from routecheck.runtime.usage import UsageCounts, usage_counts
 
 if TYPE_CHECKING:
     from anthropic._middleware import AsyncCallNext, CallNext
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from opentelemetry.util.types import AttributeValue
 
     from routecheck.runtime.ledger import CallRecord
+    from routecheck.runtime.policy import TierSpec
 
 INSTRUMENTATION_SCOPE = "routecheck"
 #: The anthropic SDK's instrumentation scope (platform clients append ".<platform>").
@@ -47,8 +49,7 @@ class Stamp:
 
     parent: Span | None
     attributes: dict[str, AttributeValue]
-    input_usd_per_mtok: float
-    output_usd_per_mtok: float
+    tier: TierSpec
 
 
 #: The routing attributes for the SDK call running now (set by the router around each SDK call).
@@ -78,11 +79,25 @@ class Telemetry:
         )
 
 
-def record_attributes(record: CallRecord) -> dict[str, AttributeValue]:
-    """The span attributes of a finished call."""
+#: OpenTelemetry GenAI semantic-convention names of the prompt-cache token counts.
+CACHE_READ_ATTRIBUTE = "gen_ai.usage.cache_read.input_tokens"
+CACHE_CREATION_ATTRIBUTE = "gen_ai.usage.cache_creation.input_tokens"
+
+
+def usage_attributes(usage: UsageCounts) -> dict[str, AttributeValue]:
+    """Token counts as span attributes: input, output, and the prompt cache's reads and writes."""
+    return {
+        "gen_ai.usage.input_tokens": usage.input_tokens,
+        "gen_ai.usage.output_tokens": usage.output_tokens,
+        CACHE_READ_ATTRIBUTE: usage.cache_read_tokens,
+        CACHE_CREATION_ATTRIBUTE: usage.cache_write_tokens,
+    }
+
+
+def record_attributes(record: CallRecord, usage: UsageCounts) -> dict[str, AttributeValue]:
+    """The span attributes of a finished call (`usage`: its billed token counts, cache included)."""
     attributes: dict[str, AttributeValue] = {
-        "gen_ai.usage.input_tokens": record.input_tokens,
-        "gen_ai.usage.output_tokens": record.output_tokens,
+        **usage_attributes(usage),
         "routecheck.cost_usd": record.cost_usd,
         "routecheck.latency_ms": record.latency_ms,
         "routecheck.status": record.status,
@@ -98,10 +113,10 @@ def record_attributes(record: CallRecord) -> dict[str, AttributeValue]:
     return attributes
 
 
-def end_span(span: Span, record: CallRecord) -> None:
+def end_span(span: Span, record: CallRecord, usage: UsageCounts) -> None:
     """Write the call record onto the span and end it."""
     if span.is_recording():
-        span.set_attributes(record_attributes(record))
+        span.set_attributes(record_attributes(record, usage))
         span.set_status(Status(StatusCode.OK if record.status == "ok" else StatusCode.ERROR))
     span.end()
 
@@ -127,10 +142,11 @@ def _is_sdk_span(span: Span) -> bool:
 
 
 def _set_cost(span: Span, stamp: Stamp, message: object) -> None:
-    usage = getattr(message, "usage", None)
-    if usage is not None:
-        cost = usage.input_tokens * stamp.input_usd_per_mtok + usage.output_tokens * stamp.output_usd_per_mtok
-        span.set_attribute("routecheck.cost_usd", cost / 1_000_000)
+    if getattr(message, "usage", None) is not None:
+        usage = usage_counts(message)
+        span.set_attributes({CACHE_READ_ATTRIBUTE: usage.cache_read_tokens,
+                             CACHE_CREATION_ATTRIBUTE: usage.cache_write_tokens,
+                             "routecheck.cost_usd": stamp.tier.cost_usd(usage)})
 
 
 class RoutingMiddleware(Middleware):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -17,16 +18,18 @@ if str(TESTS) not in sys.path:  # the fake server lives next to the other test m
 from fake_anthropic import FakeAnthropic  # noqa: E402
 
 from routecheck.codegen import render_client  # noqa: E402
+from routecheck.cost.book import require_prices  # noqa: E402
 from routecheck.policy.loader import load_policy  # noqa: E402
 from routecheck.runtime import RuntimePolicy  # noqa: E402
 
 POLICY_FILE = TESTS / "fixtures" / "client" / "routing.toml"
+TODAY = date(2026, 12, 2)
 
 
 @pytest.fixture(scope="session")
 def runtime_policy() -> RuntimePolicy:
     source = load_policy(POLICY_FILE)
-    return RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    return RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY), sha256=source.sha256)
 
 
 @pytest.fixture(scope="session")

@@ -168,6 +168,8 @@ def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
         "gen_ai.request.model": HAIKU,
         "gen_ai.usage.input_tokens": 2,
         "gen_ai.usage.output_tokens": 1,
+        "gen_ai.usage.cache_read.input_tokens": 0,
+        "gen_ai.usage.cache_creation.input_tokens": 0,
         "routecheck.cost_usd": 7e-06,
         "routecheck.status": "ok",
     }

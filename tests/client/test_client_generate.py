@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from routecheck.cli import main
 from routecheck.codegen import render_client
+from routecheck.cost.book import require_prices
 from routecheck.errors import RoutecheckError
 from routecheck.policy.loader import load_policy
 from routecheck.runtime import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
+
+TODAY = date(2026, 12, 2)
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_FILE = ROOT / "tests" / "fixtures" / "client" / "routing.toml"
@@ -99,7 +103,7 @@ def test_generate_writes_the_configured_client_then_finds_it_up_to_date(
 ) -> None:
     assert run(capsys, "generate") == (0, f"wrote {CLIENT}\n", "")
     source = load_policy(project / "routing.toml")
-    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY), sha256=source.sha256)
     expected = render_client(policy, source="../routing.toml")
     assert (project / CLIENT).read_text(encoding="utf-8") == expected
     assert run(capsys, "generate") == (0, f"{CLIENT} is up to date\n", "")
