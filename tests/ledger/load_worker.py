@@ -13,12 +13,16 @@ import json
 import os
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 
 import anthropic
 
+from routecheck.cost.book import require_prices
 from routecheck.policy.loader import load_policy
 from routecheck.runtime import Router, RuntimePolicy
+
+TODAY = date(2026, 12, 2)
 
 POLICY = Path(__file__).resolve().parents[1] / "fixtures" / "client" / "routing.toml"
 TASKS = ("summarize", "extract", "draft", "classify")
@@ -26,7 +30,7 @@ TASKS = ("summarize", "extract", "draft", "classify")
 
 def main(base_url: str, threads: int, calls: int, results: str) -> int:
     source = load_policy(POLICY)
-    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY), sha256=source.sha256)
     router = Router(policy, anthropic.Anthropic(base_url=base_url, api_key="test-key", max_retries=5))
     fd = os.open(results, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     failures: list[BaseException] = []

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import astuple, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ import pytest
 from fake_anthropic import FakeAnthropic
 from pg_cluster import PASSWORD, Cluster, free_port
 
+from routecheck.cost.book import require_prices
 from routecheck.policy.loader import load_policy
 from routecheck.runtime import CallRecord, Ledger, Router, RuntimePolicy
 from routecheck.runtime.fleet import FleetLedger
 from routecheck.runtime.ledger_schema import COLUMNS, MIGRATIONS
 from routecheck.runtime.spool import HEADER, status
+
+TODAY = date(2026, 12, 2)
 
 HAIKU = "claude-haiku-4-5-20251001"
 SONNET = "claude-sonnet-4-6"
@@ -99,7 +103,8 @@ def test_a_routed_call_with_a_wrong_password_returns_and_its_row_waits_in_the_sp
     cluster: Cluster, pg_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     wrong = cluster.url(password="not-the-password-42")
-    policy = RuntimePolicy.from_policy(load_policy(POLICY).policy, sha256="cd" * 32)
+    policy = RuntimePolicy.from_policy(load_policy(POLICY).policy, require_prices(load_policy(POLICY), TODAY),
+                                       sha256="cd" * 32)
     env = {"ROUTECHECK_LEDGER": wrong, "ROUTECHECK_SPOOL": str(tmp_path / "spool"), "ROUTECHECK_INSTANCE": "pod-a"}
     with FakeAnthropic() as server, caplog.at_level(logging.WARNING):
         router = Router(policy, server.client(), environ=env)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,13 @@ import psycopg
 import pytest
 from pg_cluster import Cluster
 
+from routecheck.cost.book import require_prices
 from routecheck.policy.loader import load_policy
 from routecheck.runtime import RuntimePolicy
 from routecheck.runtime.spool import status
+from routecheck.runtime.usage import UsageCounts
+
+TODAY = date(2026, 12, 2)
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "load_worker.py"
@@ -79,13 +84,14 @@ def expected_row(policy: RuntimePolicy, sha: str, task: str, model: str, input_t
     """The row a call must have left, from what the caller got back."""
     [tier] = [t for t in policy.tiers if t.model == model]
     upgrade = None if tier.name == TASK_TIER[task] else "input_tokens_over"  # classify's size rule, past 50
-    return (TASK_TIER[task], tier.name, model, upgrade, output_tokens, tier.cost_usd(input_tokens, output_tokens),
+    cost = tier.cost_usd(UsageCounts(input_tokens, output_tokens))
+    return (TASK_TIER[task], tier.name, model, upgrade, output_tokens, cost,
             None, "ok", None, "live", sha)
 
 
 def check_rows(rows: dict[tuple[str, str, int], tuple[Any, ...]], instance: str, calls: list[list[Any]]) -> None:
     source = load_policy(POLICY)
-    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY), sha256=source.sha256)
     for task, n, model, input_tokens, output_tokens in calls:
         assert input_tokens == n
         assert rows[(instance, task, n)] == expected_row(policy, source.sha256, task, model, input_tokens,
