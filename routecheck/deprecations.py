@@ -73,7 +73,7 @@ def deprecation_date(model: str) -> date | None:
     table = end_of_life_map()
     if model in table:
         return table[model]
-    bare = re.sub(r"^(?:[a-z-]+\.)?anthropic\.", "", model.split("/")[-1])
+    bare = re.sub(r"^(?:[a-z-]+\.)?anthropic\.", "", re.split(r"[/:](?=[a-z])", model)[-1])
     bare = re.sub(r"(?:-v\d+(?::\d+)?|@\d{8}|@latest)$", "", bare)
     return table.get(bare)
 

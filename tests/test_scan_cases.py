@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,23 @@ def test_config_files_know_the_same_id_forms(tmp_path: Path, monkeypatch: pytest
     assert [(f.code, f.line, f.column, f.model) for f in scan([tmp_path / "agents.yaml"], tmp_path).findings] == [
         ("RC205", 2, 10, "openai:gpt-5.2"), ("RC205", 3, 13, "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0"),
         ("RC205", 4, 11, "gemini-embedding-001")]
+
+
+@pytest.mark.parametrize(("today", "clause"), [
+    (date(2026, 12, 2), "; claude-opus-4-5 reaches end of life on 2027-01-22 (in 51 days), and every call to it "
+                        "fails from then"),
+    (date(2027, 1, 22), "; claude-opus-4-5 reached end of life on 2027-01-22, and every call to it fails"),
+    (date(2026, 6, 1), ""),
+])
+def test_rc201_says_when_a_model_reaches_end_of_life(today: date, clause: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK's end-of-life date for the id (its DEPRECATED_MODELS), with the clock injected."""
+    from routecheck.scan import ScanTarget, scan_target
+    from tests.scan.helpers import fixture_policy, project
+
+    (tmp_path / "app.py").write_text('MODEL = "anthropic:claude-opus-4-5"\n')
+    monkeypatch.chdir(tmp_path)
+    target = ScanTarget.of(project(tmp_path), fixture_policy())
+    [finding] = scan_target([tmp_path / "app.py"], target, whole_project=False, today=today, use_cache=False).findings
+    assert finding.message == ("hardcoded model id 'anthropic:claude-opus-4-5'; route the call through a task type "
+                               "so the policy picks the model" + clause.replace("; claude", "; anthropic:claude"))

@@ -11,8 +11,10 @@ import os
 import stat
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from routecheck.deprecations import hardcoded_model_clause
 from routecheck.finding import Finding, Note
 from routecheck.scan.analyze import Analyzer
 from routecheck.scan.cache import CACHE_FOLDER, FactsCache, content_digest
@@ -22,6 +24,7 @@ from routecheck.scan.facts import FileFacts, RouteCall, Suppression, Symbols, Ta
 from routecheck.scan.pool import map_indices
 from routecheck.scan.resolve import Resolver
 from routecheck.scan.rules import (
+    CodeRule,
     direct_sdk_call,
     dynamic_task,
     hardcoded_model,
@@ -47,11 +50,13 @@ def scan_target(
     target: ScanTarget,
     *,
     whole_project: bool,
+    today: date,
     use_cache: bool = True,
     report_unused_suppressions: bool = False,
 ) -> ScanResult:
     """Scan `paths` (default: the project root) for `target`, the project and policy as plain data (what a
-    cached snapshot holds); every finding and skip note. RC206 needs `whole_project`."""
+    cached snapshot holds); every finding and skip note. RC206 needs `whole_project`; `today` dates the
+    end-of-life notes of RC201."""
     from routecheck.rules import known_codes
 
     settings = target.settings(whole_project=whole_project)
@@ -117,13 +122,22 @@ def scan_target(
     suppressions: dict[str, tuple[Suppression, ...]] = {}
     used_tasks: set[str] = set()
     tasks = target.task_names
+    clauses: dict[str, str] = {}  # model -> what RC201's message says of its end of life
+
+    def model_message(rule: CodeRule[[str]], model: str) -> str:
+        if rule is model_in_config:
+            return rule.message(model)
+        if model not in clauses:
+            clauses[model] = hardcoded_model_clause(model, today)
+        return rule.message(model) + clauses[model]
+
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
         notes.extend(Note(file.display, n.line, n.column, n.message, n.cell) for n in f.notes)
         if f.suppressions:
             suppressions[file.display] = f.suppressions
         used_tasks.update(f.quoted_tasks)
         models = model_in_config if file.kind == "config" else hardcoded_model
-        findings += [models.finding(file.display, h.line, h.column, models.message(h.model), model=h.model,
+        findings += [models.finding(file.display, h.line, h.column, model_message(models, h.model), model=h.model,
                                     cell=h.cell) for h in f.models]
         findings += [direct_sdk_call.finding(file.display, c.line, c.column,
                                              direct_sdk_call.message(c.call, called=c.called), cell=c.cell)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from routecheck.config import Config, Project
@@ -10,6 +11,7 @@ from routecheck.policy.loader import PolicyFile, load_policy
 from routecheck.scan import ScanResult, ScanTarget, scan_target
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scan"
+TODAY = date(2026, 12, 2)
 
 
 def project(root: Path, **config: object) -> Project:
@@ -23,7 +25,8 @@ def fixture_policy() -> PolicyFile:
 def scan(paths: list[Path], root: Path, *, whole: bool = False, strict: bool = False, cache: bool = False,
          policy: PolicyFile | None = None, **config: object) -> ScanResult:
     target = ScanTarget.of(project(root, **config), policy or fixture_policy())
-    return scan_target(paths, target, whole_project=whole, use_cache=cache, report_unused_suppressions=strict)
+    return scan_target(paths, target, whole_project=whole, today=TODAY, use_cache=cache,
+                       report_unused_suppressions=strict)
 
 
 def triples(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, int, int]]:
