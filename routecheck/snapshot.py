@@ -65,10 +65,26 @@ def snapshot_key(cwd: Path, policy_override: Path | None, today: date) -> Snapsh
     material = [
         str(FORMAT), __version__, today.isoformat(), str(cwd.resolve()), str(policy_override),
         str(found.root), _file_digest(found.pyproject), str(policy), _file_digest(policy),
-        str(client), _file_digest(client), *sorted(sdk_model_ids()),
+        str(client), _file_digest(client), *sorted(sdk_model_ids()), _prices_stamp(),
     ]
     digest = hashlib.sha256("\0".join(material).encode()).hexdigest()
     return SnapshotKey(found.root / CACHE_FOLDER / f"snapshot-{digest[:24]}.json", digest)
+
+
+def _prices_stamp() -> str:
+    """Which genai-prices data the lint's price rules read (RC114, RC113's dates): its data file's path,
+    size and mtime, found without importing the package (an upgrade makes a new snapshot)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("genai_prices")
+    if spec is None or spec.origin is None:
+        return "no genai-prices"
+    data = Path(spec.origin).with_name("data.py")
+    try:
+        info = data.stat()
+    except OSError:
+        return str(data)
+    return f"{data}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def read_snapshot(key: SnapshotKey) -> Snapshot | None:
