@@ -60,7 +60,7 @@ def load_policy(path: Path) -> PolicyFile:
         if task.evidence is None:
             continue
         target = path.parent / task.evidence
-        if not target.exists() and not target.is_symlink():
+        if _absent(target):
             # Not an error of the file: naming the evidence before the first `eval --write` is the
             # natural order. Lint's RC108 reports it, located; eval can run and create it.
             missing[name] = target
@@ -83,6 +83,16 @@ def load_evidence(path: Path) -> EvidenceFile:
     if problems:
         raise ConfigError(sorted(problems, key=in_file_order))
     return EvidenceFile(path, evidence)
+
+
+def _absent(path: Path) -> bool:
+    """No file (nor a dangling symlink) at `path`; a name the OS refuses is left to the loader to report."""
+    if "\0" in str(path):
+        return False  # pathlib reports such a name as absent; the loader says why it cannot be read
+    try:
+        return not path.exists() and not path.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 def _evidence_load_problems(doc: TomlDocument, task: str, ref: str, exc: ConfigError) -> list[Problem]:

@@ -39,6 +39,8 @@ disagreements (first 3 of 3):
   samples.jsonl:30: expected "refund", candidate "technical"
 candidate errors: 3 of 40 graded = 7.5% (Wilson 95% interval 2.6% to 19.9%)
 reference errors: 1 of 40 = 2.5% (against expected)
+paired: 40 samples on both tiers: both wrong 1, candidate only 2, reference only 0; candidate minus reference +5.0% \
+(Newcombe 95% interval -5.3% to +17.0%), McNemar exact p = 0.500
 infrastructure failures: 0 samples not graded (not counted as errors)
 calls: 80 answered (this run and earlier ones), $0.0049 at the policy's prices
 gate: FAIL: error rate 7.5% is above the gate's max_error_rate 5.0%
@@ -77,6 +79,8 @@ disagreements (first 1 of 1):
   samples.jsonl:12: expected "account", candidate "billing"
 candidate errors: 1 of 40 graded = 2.5% (Wilson 95% interval 0.4% to 12.9%)
 reference errors: 0 of 40 = 0.0% (against expected)
+paired: 40 samples on both tiers: both wrong 0, candidate only 1, reference only 0; candidate minus reference +2.5% \
+(Newcombe 95% interval -6.5% to +12.9%), McNemar exact p = 1.000
 infrastructure failures: 0 samples not graded (not counted as errors)
 calls: 80 answered (this run and earlier ones), $0.0048 at the policy's prices
 gate: PASS: error rate 2.5% is within max_error_rate 5.0% on 40 samples (min_samples 20)
@@ -120,6 +124,13 @@ def test_gate_passes_and_write_produces_the_evidence_that_lint_reads(
         "error_rate = 0.025\n"
         "error_rate_upper_95 = 0.1288\n"
         "infrastructure_failures = 0\n"
+        "paired_samples = 40\n"
+        "reference_errors = 0\n"
+        "candidate_only_errors = 1\n"
+        "reference_only_errors = 0\n"
+        "regression = 0.025\n"
+        "regression_upper_95 = 0.1288\n"  # = the Wilson upper bound of 1/40: a reference without errors adds none
+        "mcnemar_p = 1.0\n"
         f'samples_sha256 = "{hashlib.sha256(samples.read_bytes()).hexdigest()}"\n'
     )
     assert timedelta(0) <= datetime.now(UTC) - created < timedelta(minutes=1)
@@ -168,6 +179,8 @@ disagreements (first 2 of 2):
   samples.jsonl:3: reference "technical", candidate "Technical question"
   samples.jsonl:9: reference "billing", candidate "refund"
 candidate errors: 2 of 30 graded = 6.7% (Wilson 95% interval 1.8% to 21.3%)
+paired: 30 samples on both tiers: disagreements 2 (the agreement grader takes the reference as right); candidate \
+minus reference +6.7% (Newcombe 95% interval -5.7% to +21.3%), McNemar exact p = 0.500
 infrastructure failures: 0 samples not graded (not counted as errors)
 """
 
