@@ -269,8 +269,9 @@ def test_expected_grader_compares_json_field_by_field(
 
 
 def test_llm_grader_judges_only_answers_that_differ_with_a_forced_tool_call(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("ROUTECHECK_LEDGER", str(project / "ledger.db"))
     write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
     server.default_reply(SONNET, lambda body: json.dumps(INVOICES[invoice_index(body) % 4]))
 
@@ -304,6 +305,12 @@ def test_llm_grader_judges_only_answers_that_differ_with_a_forced_tool_call(
     assert body["tool_choice"] == {"type": "tool", "name": "record_verdict"}
     assert body["tools"][0]["input_schema"]["properties"]["verdict"]["enum"] == ["pass", "fail"]
     assert body["max_tokens"] == 256
+    # the grader's own calls are in the ledger too, as eval calls on its tier, with their tokens and cost
+    with sqlite3.connect(project / "ledger.db") as ledger:
+        rows = ledger.execute("SELECT purpose, tier, model, COUNT(*), MIN(status), SUM(input_tokens > 0), "
+                              "SUM(cost_usd > 0) FROM calls GROUP BY 1, 2, 3 ORDER BY 2").fetchall()
+    assert rows == [("eval", "haiku", HAIKU, 20, "ok", 20, 20), ("eval", "opus", OPUS, 4, "ok", 4, 4),
+                    ("eval", "sonnet", SONNET, 20, "ok", 20, 20)]
     # the answers waiting for a verdict were kept only while the run was unfinished
     assert not (project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl.answers").exists()
 
