@@ -247,7 +247,8 @@ def paired(samples: int = 100, reference: int = 7, candidate_only: int = 1, refe
     errors = reference - reference_only + candidate_only
     return evidence(samples=samples, errors=errors) + (
         f"paired_samples = {samples}\nreference_errors = {reference}\ncandidate_only_errors = {candidate_only}\n"
-        f"reference_only_errors = {reference_only}\nregression = {round((candidate_only - reference_only) / samples, 4)}\n"
+        f"reference_only_errors = {reference_only}\n"
+        f"regression = {round((candidate_only - reference_only) / samples, 4)}\n"
         f"regression_upper_95 = {upper}\nmcnemar_p = 1.0\n"
     )
 
