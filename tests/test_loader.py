@@ -323,6 +323,30 @@ def test_bad_evidence_file(write_policy: WritePolicy, old: str, new: str, expect
     assert policy_errors(write_policy, WITH_EVIDENCE) == expected
 
 
+PAIRED_FIGURES = ("paired_samples = 150\nreference_errors = 4\ncandidate_only_errors = 3\nreference_only_errors = 1\n"
+                  "regression = 0.0133\nregression_upper_95 = 0.05\nmcnemar_p = 0.625\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("mcnemar_p = 0.625\n", "", ["evidence/t.toml:9:1: paired_samples: the paired figures go together "
+                                     "(missing: mcnemar_p)"]),
+        ("reference_only_errors = 1", "reference_only_errors = 5",
+         ["evidence/t.toml:12:1: reference_only_errors: reference_only_errors (5) exceed reference_errors (4)"]),
+        ("paired_samples = 150", "paired_samples = 151", ["evidence/t.toml:9:1: paired_samples: paired_samples "
+                                                          "(151) exceed samples (150)"]),
+        ("regression = 0.0133", "regression = 0.02", ["evidence/t.toml:13:1: regression: 0.02 does not match "
+         "(candidate_only_errors - reference_only_errors) / paired_samples = 0.0133"]),
+    ],
+    ids=["incomplete", "reference-only-over-reference", "paired-over-samples", "inconsistent-regression"],
+)
+def test_bad_paired_figures(write_policy: WritePolicy, old: str, new: str, expected: list[str]) -> None:
+    text = EVIDENCE.replace("classify_intent", "t").replace("samples_sha256", PAIRED_FIGURES + "samples_sha256")
+    write_policy(text.replace(old, new), "evidence/t.toml")
+    assert policy_errors(write_policy, WITH_EVIDENCE) == expected
+
+
 def test_problems_of_several_evidence_files_and_the_policy_are_collected(write_policy: WritePolicy) -> None:
     write_policy(EVIDENCE.replace("classify_intent", "t").replace("errors = 6", "errors = 160"), "evidence/t.toml")
     text = WITH_EVIDENCE + TASK.replace("[tasks.t]", "[tasks.u]").replace('tier = "sonnet"', 'tier = "opus"') + (
