@@ -39,6 +39,8 @@ class Snapshot:
     stale_client: tuple[Finding, ...]
     #: The policy file and its evidence files: what `files_scanned` counts for them.
     policy_files: int
+    #: Evidence files the policy names that do not exist yet: the snapshot is stale once one appears.
+    missing_evidence: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def write_snapshot(key: SnapshotKey, snapshot: Snapshot) -> None:
     document = {
         "format": FORMAT,
         "key": key.digest,
-        "evidence": [[str(p), _file_digest(p)] for p in snapshot.target.evidence_paths],
+        "evidence": [[str(p), _file_digest(p)] for p in (*snapshot.target.evidence_paths, *snapshot.missing_evidence)],
         "target": snapshot.target.to_json(),
         "lint": [finding_to_json(f) for f in snapshot.lint],
         "stale_client": [finding_to_json(f) for f in snapshot.stale_client],

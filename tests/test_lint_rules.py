@@ -233,6 +233,59 @@ def test_rc108_quiet_on_passing_evidence(write_policy: WritePolicy, samples: int
     assert lint(write_policy, TIERS + task(WITH_EVIDENCE), "RC108") == []
 
 
+def test_rc108_reports_a_named_evidence_file_that_does_not_exist_yet(write_policy: WritePolicy) -> None:
+    # Not a load error: the policy may name its evidence before the first `eval --write` creates it.
+    assert lint(write_policy, TIERS + task(WITH_EVIDENCE), "RC108") == [
+        ("RC108", 27, 1, "task 't' runs below default_tier 'sonnet' but its evidence file evidence/t.toml does "
+         "not exist (run `routecheck eval t --samples FILE --write`)"),
+    ]
+
+
+def paired(samples: int = 100, reference: int = 7, candidate_only: int = 1, reference_only: int = 1,
+           upper: float = 0.0461) -> str:
+    """Evidence with the paired figures: `reference` errors of the reference, of which `reference_only` alone."""
+    errors = reference - reference_only + candidate_only
+    return evidence(samples=samples, errors=errors) + (
+        f"paired_samples = {samples}\nreference_errors = {reference}\ncandidate_only_errors = {candidate_only}\n"
+        f"reference_only_errors = {reference_only}\n"
+        f"regression = {round((candidate_only - reference_only) / samples, 4)}\n"
+        f"regression_upper_95 = {upper}\nmcnemar_p = 1.0\n"
+    )
+
+
+PAIRED_GATE = TIERS + "[gate]\nmax_regression = 0.05\n\n"
+
+
+@pytest.mark.parametrize(
+    ("ev", "reason"),
+    [
+        (evidence(samples=100, errors=7), "has no paired figures, which gate.max_regression needs (run "
+         "`routecheck eval` again to write them)"),
+        (paired(upper=0.0534), "shows the candidate's error rate may exceed the reference's by up to 5.3% "
+         "(upper 95% bound), above the gate's max_regression 5.0%"),
+        (paired().replace("paired_samples = 100", "paired_samples = 99"),
+         "has 99 samples graded on both tiers, the gate needs at least 100"),
+    ],
+    ids=["no-paired-figures", "over-max-regression", "too-few-paired"],
+)
+def test_rc108_paired_gate_fires(write_policy: WritePolicy, ev: str, reason: str) -> None:
+    write_policy(ev, "evidence/t.toml")
+    assert lint(write_policy, PAIRED_GATE + task(WITH_EVIDENCE), "RC108") == [
+        ("RC108", 30, 1, f"task 't' runs below default_tier 'sonnet' but its evidence evidence/t.toml {reason}"),
+    ]
+
+
+def test_rc108_paired_gate_decides_instead_of_max_error_rate(write_policy: WritePolicy) -> None:
+    # 7% errors fail the absolute gate (5%); the reference errs as often (both on 6, each alone on 1),
+    # and the paired bound 4.6% is within max_regression: with max_regression set, that is what counts.
+    write_policy(paired(), "evidence/t.toml")
+    assert lint(write_policy, TIERS + task(WITH_EVIDENCE), "RC108") == [
+        ("RC108", 27, 1, "task 't' runs below default_tier 'sonnet' but its evidence evidence/t.toml shows an "
+         "error rate of 7.0%, above the gate's 5.0%"),
+    ]
+    assert lint(write_policy, PAIRED_GATE + task(WITH_EVIDENCE), "RC108") == []
+
+
 def test_rc108_quiet_at_default_tier_without_evidence(write_policy: WritePolicy) -> None:
     assert lint(write_policy, TIERS + task(CHEAP.replace("haiku", "sonnet")), "RC108") == []
 

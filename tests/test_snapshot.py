@@ -36,7 +36,9 @@ def test_changed_evidence_is_read_again(run_cli: RunCli, tmp_path: Path) -> None
     evidence = app / "policies" / "evidence" / "classify_intent.toml"
     text = evidence.read_text(encoding="utf-8")
     evidence.write_text(text.replace("samples = 120", "samples = 60").replace("errors = 5", "errors = 2")
-                        .replace("error_rate = 0.0417", "error_rate = 0.0333"), encoding="utf-8")
+                        .replace("error_rate = 0.0417", "error_rate = 0.0333")
+                        .replace("paired_samples = 120", "paired_samples = 60")
+                        .replace("\nregression = 0.0333", "\nregression = 0.0667"), encoding="utf-8")
     warm = run_cli("check", cwd=app)
     assert warm == run_cli("check", "--no-cache", cwd=app)
     assert warm.out.splitlines()[1] == (

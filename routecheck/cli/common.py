@@ -68,6 +68,7 @@ def load_checked(args: argparse.Namespace, *, use_cache: bool) -> Snapshot:
         lint=tuple(lint_policy(source, today=today())),
         stale_client=tuple(stale_client_findings(project, source, today=today())),
         policy_files=1 + len(source.evidence),
+        missing_evidence=tuple(source.missing_evidence.values()),
     )
     if key is not None:
         write_snapshot(key, snapshot)

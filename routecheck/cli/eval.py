@@ -40,6 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the resumable results file (default: .routecheck_cache/eval/TASK.jsonl)")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results of this run and start over")
     parser.add_argument("--show", type=int, default=10, metavar="N", help="disagreements to print (default: 10)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run each sample N times per tier; a sample passes only if all N runs do (default: 1)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="output format (default: text; json for CI, versioned)")
 
 
 def build_plan(args: argparse.Namespace, source: PolicyFile) -> EvalPlan:
@@ -66,6 +70,8 @@ def build_plan(args: argparse.Namespace, source: PolicyFile) -> EvalPlan:
         raise UsageError(f"candidate and reference are both '{candidate}': pick two different tiers")
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
+    if args.repeat < 1:
+        raise UsageError("--repeat must be at least 1")
     max_tokens = task.max_tokens if args.max_tokens is None else args.max_tokens
     if not 1 <= max_tokens <= task.max_tokens:
         raise UsageError(f"--max-tokens {max_tokens}: must be between 1 and the task's max_tokens ({task.max_tokens})")
@@ -77,7 +83,7 @@ def build_plan(args: argparse.Namespace, source: PolicyFile) -> EvalPlan:
             raise UsageError(f"--system-file {args.system_file}: cannot read it ({exc})") from None
     samples = read_samples(args.samples, need_expected=grader.kind == "expected")
     return EvalPlan(policy, args.task, candidate, reference, grader, comparison_for(task.output), system,
-                    max_tokens, samples, batch=args.batch)
+                    max_tokens, samples, batch=args.batch, repeat=args.repeat)
 
 
 def results_path(args: argparse.Namespace, project: Project) -> Path:
@@ -87,6 +93,7 @@ def results_path(args: argparse.Namespace, project: Project) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
     import sys
     import time
     from datetime import UTC, datetime
@@ -104,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
     path = results_path(args, project)
     if args.dry_run:
         journal = Journal(path, plan.fingerprint(), fresh=args.fresh, write=False)
-        sys.stdout.write(render.dry_run(plan, estimate(plan, journal)))
+        est = estimate(plan, journal)
+        sys.stdout.write(render.dry_run_json(plan, est) if args.format == "json" else render.dry_run(plan, est))
         return 0
 
     import anthropic
@@ -113,18 +121,23 @@ def run(args: argparse.Namespace) -> int:
     from routecheck.cost.book import require_prices
     from routecheck.evaluate.calls import client_judge, router_ask
     from routecheck.runtime import Router, RuntimePolicy
+    from routecheck.runtime.ledger import LEDGER_ENV, open_ledger
 
     client = anthropic.Anthropic()
     if client.api_key is None and client.auth_token is None:
         raise UsageError("no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); --dry-run needs none")
     prices = require_prices(source, today())
-    router = Router(RuntimePolicy.from_policy(source.policy, prices, sha256=source.sha256), client=client)
+    # One ledger for the Router's calls and the llm grader's, both recorded with purpose "eval".
+    ledger = open_ledger(os.environ[LEDGER_ENV]) if os.environ.get(LEDGER_ENV) else None
+    router = Router(RuntimePolicy.from_policy(source.policy, prices, sha256=source.sha256), client=client,
+                    ledger=ledger)
     with Journal(path, plan.fingerprint(), fresh=args.fresh) as journal:
         runner = Runner(plan, journal, ask=router_ask(plan, router),
-                        judge=client_judge(plan, client) if plan.grader.kind == "llm" else None,
+                        judge=client_judge(plan, client, ledger) if plan.grader.kind == "llm" else None,
                         failures=(anthropic.APIError,))
         todo = runner.todo()
-        sys.stderr.write(f"eval: {len(todo)} calls to send, {2 * len(plan.samples.samples) - len(todo)} "
+        total = 2 * len(plan.samples.samples) * plan.repeat
+        sys.stderr.write(f"eval: {len(todo)} calls to send, {total - len(todo)} "
                          f"already recorded in {render_path(path)}\n")
         if args.batch:
             from routecheck.evaluate.batch import run_batch
@@ -135,19 +148,25 @@ def run(args: argparse.Namespace) -> int:
         else:
             runner.run(args.concurrency, Progress(len(todo)))
         result = tally(plan, journal, runner.texts)
+    if ledger is not None:
+        ledger.close()
     verdict = gate_verdict(result, source.policy.gate)
-    notes: list[str] = []
-    if args.write:
-        if result.graded == 0:
-            notes.append("evidence: not written: no sample could be graded")
-        else:
-            target, ref = evidence_writer.evidence_path(source, plan)
-            values = evidence_writer.evidence_values(plan, result, datetime.now(UTC))
-            evidence_writer.write_evidence(target, values)
-            notes.append(f"evidence: wrote {render_path(target)}")
-            edits = evidence_writer.policy_edits(source, plan, ref, gate_passed=verdict.passed)
-            notes.extend(f"policy: {edit}" for edit in edits)
-    sys.stdout.write(render.outcome(plan, result, verdict, projected_saving(plan), show=args.show, notes=notes))
+    written: str | None = None
+    edits: list[evidence_writer.PolicyEdit] = []
+    if args.write and result.graded:
+        target, ref = evidence_writer.evidence_path(source, plan)
+        evidence_writer.write_evidence(target, evidence_writer.evidence_values(plan, result, datetime.now(UTC)))
+        written = render_path(target)
+        edits = evidence_writer.policy_edits(source, plan, ref, gate_passed=verdict.passed)
+    saving = projected_saving(plan)
+    if args.format == "json":
+        sys.stdout.write(render.to_json(plan, result, verdict, saving, evidence=written, edits=edits))
+    else:
+        notes = ["evidence: not written: no sample could be graded"] if args.write and written is None else []
+        if written is not None:
+            notes.append(f"evidence: wrote {written}")
+        notes.extend(f"policy: {edit}" for edit in edits)
+        sys.stdout.write(render.outcome(plan, result, verdict, saving, show=args.show, notes=notes))
     return 0 if verdict.passed else 1
 
 

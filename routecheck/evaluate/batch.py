@@ -39,9 +39,11 @@ def run_batch(
     if not todo:
         return
     plan = runner.plan
-    ids = {f"{role}-{sample.sha256[:40]}": (role, sample.sha256) for role, sample in todo}
+    # custom_id: at most 64 of [A-Za-z0-9_-]; the first run keeps the id it had before --repeat existed
+    ids = {f"{role}-{sample.sha256[:40]}" + (f"-{k}" if k else ""): (role, sample.sha256, k)
+           for role, sample, k in todo}
     requests = [{"custom_id": cid, "params": request_params(plan, role, sample)}
-                for cid, (role, sample) in zip(ids, todo, strict=True)]
+                for cid, (role, sample, _) in zip(ids, todo, strict=True)]
     created = client.messages.batches.create(requests=requests)  # type: ignore[arg-type]  # TypedDict-shaped
     record = BatchRecord(created.id, ids)
     runner.journal.record_batch(record)
@@ -78,15 +80,16 @@ def _collect(
     for item in client.messages.batches.results(record.batch_id):
         if item.custom_id not in record.requests:
             continue
-        role, sha = record.requests[item.custom_id]
+        role, sha, run = record.requests[item.custom_id]
         sample = samples.get(sha)
-        if sample is None or runner.journal.done(role, sha):
+        if sample is None or runner.journal.done(role, sha, run):
             continue  # recorded before an interruption, or not ours
         result = item.result
         if result.type == "succeeded":
-            runner.record_answer(role, sample, answer_of(result.message), batch=True)
+            runner.record_answer(role, sample, answer_of(result.message), batch=True, run=run)
         else:
             error = result.error.error.type if result.type == "errored" else result.type
-            runner.journal.record(CallResult(role, sha, runner.plan.model(role), False, error=error, batched=True))
+            runner.journal.record(CallResult(role, sha, runner.plan.model(role), False, error=error, batched=True,
+                                             run=run))
     runner.journal.record_batch_done(record.batch_id)
     stream.write(f"eval: collected batch {record.batch_id}\n")

@@ -2,13 +2,19 @@
 
 Candidate and reference calls go through `Router.create_on_tier`, the evaluation path of the same
 runtime the generated client uses (same max_tokens cap, ledger rows with purpose "eval"). The llm
-grader's call is not the task's request (its own rubric and output cap), so it goes to the SDK.
+grader's call is not the task's request (its own rubric and output cap), so it goes to the SDK, and
+is recorded in the same ledger through its record API: a row with purpose "eval" on the grader's tier.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from routecheck.cost.book import prices_of
+from routecheck.cost.model import call_cost
 from routecheck.evaluate.graders import GRADER_MAX_TOKENS, RUBRIC, VERDICT_TOOL, VERDICT_TOOL_SPEC, grader_prompt
 from routecheck.evaluate.journal import Role
 from routecheck.evaluate.plan import EvalPlan
@@ -20,6 +26,7 @@ if TYPE_CHECKING:
     from anthropic.types import Message
 
     from routecheck.runtime import Router
+    from routecheck.runtime.ledger import LedgerWriter
 
 
 def answer_of(message: Message) -> Answer:
@@ -55,9 +62,30 @@ def router_ask(plan: EvalPlan, router: Router) -> Ask:
     return ask
 
 
-def client_judge(plan: EvalPlan, client: anthropic.Anthropic) -> Judge:
-    """The llm grader: the fixed rubric, a forced tool call for the verdict."""
-    model = plan.model("grader")
+def client_judge(plan: EvalPlan, client: anthropic.Anthropic, ledger: LedgerWriter | None = None) -> Judge:
+    """The llm grader: the fixed rubric, a forced tool call for the verdict; each call a ledger row."""
+    from routecheck.runtime.ledger import CallRecord, instance_name
+
+    model, tier_name, tier = plan.model("grader"), plan.tier_name("grader"), plan.tier("grader")
+    rates = prices_of(tier_name, tier, date.today()).standard
+
+    def record(started: float, clock: float, message: Message | None, error: BaseException | None) -> None:
+        if ledger is None:
+            return
+        tokens_in = message.usage.input_tokens if message is not None else 0
+        tokens_out = message.usage.output_tokens if message is not None else 0
+        cost = float(call_cost(rates, tokens_in, tokens_out))
+        row = CallRecord(
+            ts=started, task=plan.task_name, requested_tier=tier_name, tier=tier_name, model=model, upgrade=None,
+            input_tokens=tokens_in, output_tokens=tokens_out, cost_usd=cost,
+            latency_ms=(time.perf_counter() - clock) * 1000, validation=None,
+            status="ok" if error is None else "error", error_type=None if error is None else type(error).__name__,
+            purpose="eval", instance=instance_name(),
+        )
+        try:
+            ledger.record(row)
+        except Exception:  # as in the runtime: the ledger is monitoring, losing a row must not fail the run
+            logging.getLogger("routecheck").exception("could not write to the routecheck ledger %s", ledger.name)
 
     def judge(sample: Sample, reference: str, candidate: str) -> Answer:
         params: dict[str, Any] = {
@@ -68,7 +96,13 @@ def client_judge(plan: EvalPlan, client: anthropic.Anthropic) -> Judge:
             "tools": [VERDICT_TOOL_SPEC],
             "tool_choice": {"type": "tool", "name": VERDICT_TOOL},
         }
-        message: Message = client.messages.create(**params)
+        started, clock = time.time(), time.perf_counter()
+        try:
+            message: Message = client.messages.create(**params)
+        except Exception as exc:
+            record(started, clock, None, exc)
+            raise
+        record(started, clock, message, None)
         return answer_of(message)
 
     return judge

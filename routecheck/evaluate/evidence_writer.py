@@ -32,8 +32,12 @@ class PolicyEdit:
 
 
 def evidence_values(plan: EvalPlan, result: Tally, created: datetime) -> dict[str, object]:
-    """The evidence file's keys, in DESIGN.md §2 order (`created` in UTC, to the second)."""
-    errors = result.errors
+    """The evidence file's keys, in DESIGN.md §2 order (`created` in UTC, to the second).
+
+    The paired figures follow the absolute ones: `regression_upper_95` is the upper bound of Newcombe's
+    (1998, method 10) 95% interval of the candidate's error rate minus the reference's.
+    """
+    errors, paired = result.errors, result.paired
     return {
         "task": plan.task_name,
         "candidate_model": plan.model("candidate"),
@@ -44,6 +48,14 @@ def evidence_values(plan: EvalPlan, result: Tally, created: datetime) -> dict[st
         "error_rate": round(errors.rate, 4),
         "error_rate_upper_95": round(errors.high, 4),
         "infrastructure_failures": len(result.ungraded),
+        **({"repeat": result.repeat} if result.repeat > 1 else {}),
+        "paired_samples": paired.samples,
+        "reference_errors": paired.reference_errors,
+        "candidate_only_errors": paired.candidate_only,
+        "reference_only_errors": paired.reference_only,
+        "regression": round(paired.estimate, 4),
+        "regression_upper_95": round(paired.high, 4),
+        "mcnemar_p": round(paired.p_value, 4),
         "samples_sha256": plan.samples.sha256,
         "created": created.astimezone(UTC).replace(microsecond=0),
     }

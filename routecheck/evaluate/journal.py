@@ -8,8 +8,9 @@ prompt hash, max_tokens), so results of a different run are never mixed in.
 Format (version 1), one object a line:
     {"results": 1, "run": {...}}                                         the header
     {"role": "candidate", "sample": SHA, "model": M, "ok": true, "input_tokens": N, "output_tokens": N,
-     "answer": SHA-of-normalised-answer | null, "correct": true | false | null, "verdict": null, "error": null}
-    {"batch": ID, "requests": {CUSTOM_ID: [ROLE, SAMPLE_SHA], ...}}         a submitted batch
+     "answer": SHA-of-normalised-answer | null, "correct": true | false | null, "verdict": null, "error": null,
+     "run": 0}                                                            run: which of --repeat N (0 if absent)
+    {"batch": ID, "requests": {CUSTOM_ID: [ROLE, SAMPLE_SHA, RUN], ...}}    a submitted batch
     {"batch_done": ID}                                                    its results are all recorded
 
 A call that failed (`"ok": false`) is sent again by the next run: it produced nothing to keep.
@@ -28,6 +29,8 @@ from routecheck.errors import UsageError
 from routecheck.paths import display_path
 
 Role = Literal["candidate", "reference", "grader"]
+#: One call of a run: role, sample hash, and which of the --repeat runs (0 for the first).
+CallKey = tuple[Role, str, int]
 FORMAT_VERSION = 1
 
 
@@ -46,6 +49,11 @@ class CallResult:
     verdict: bool | None = None
     error: str | None = None
     batched: bool = False
+    run: int = 0
+
+    @property
+    def key(self) -> CallKey:
+        return (self.role, self.sample, self.run)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class BatchRecord:
     """A submitted Message Batch: its id and which sample each custom_id stands for."""
 
     batch_id: str
-    requests: Mapping[str, tuple[Role, str]]
+    requests: Mapping[str, CallKey]
 
 
 def _fsync_append(file: IO[str], line: str) -> None:
@@ -68,7 +76,7 @@ class Journal:
     def __init__(self, path: Path, run: Mapping[str, Any], *, fresh: bool = False, write: bool = True) -> None:
         """Read back `path` (unless `fresh`) and open it for appending (unless `write` is False)."""
         self.path = path
-        self.results: dict[tuple[Role, str], CallResult] = {}
+        self.results: dict[CallKey, CallResult] = {}
         self.batches: dict[str, BatchRecord] = {}
         self.finished_batches: set[str] = set()
         run = dict(run)
@@ -115,21 +123,22 @@ class Journal:
 
     def _load(self, obj: dict[str, Any]) -> None:
         if "batch" in obj:
-            requests = {cid: (role, sample) for cid, (role, sample) in obj["requests"].items()}
+            requests = {cid: (pair[0], pair[1], pair[2] if len(pair) > 2 else 0)
+                        for cid, pair in obj["requests"].items()}
             self.batches[obj["batch"]] = BatchRecord(obj["batch"], requests)
         elif "batch_done" in obj:
             self.finished_batches.add(obj["batch_done"])
         else:
             result = CallResult(**obj)
-            self.results[(result.role, result.sample)] = result
+            self.results[result.key] = result
 
-    def done(self, role: Role, sample: str) -> bool:
+    def done(self, role: Role, sample: str, run: int = 0) -> bool:
         """Whether this call finished with an answer (failed calls are sent again)."""
-        result = self.results.get((role, sample))
+        result = self.results.get((role, sample, run))
         return result is not None and result.ok
 
-    def get(self, role: Role, sample: str) -> CallResult | None:
-        return self.results.get((role, sample))
+    def get(self, role: Role, sample: str, run: int = 0) -> CallResult | None:
+        return self.results.get((role, sample, run))
 
     def _writer(self) -> IO[str]:
         if self._file is None:
@@ -139,10 +148,10 @@ class Journal:
     def record(self, result: CallResult) -> None:
         """Append one finished call, durably, before anything else happens."""
         _fsync_append(self._writer(), json.dumps(asdict(result), sort_keys=True))
-        self.results[(result.role, result.sample)] = result
+        self.results[result.key] = result
 
     def record_batch(self, batch: BatchRecord) -> None:
-        line = {"batch": batch.batch_id, "requests": {cid: list(pair) for cid, pair in batch.requests.items()}}
+        line = {"batch": batch.batch_id, "requests": {cid: list(key) for cid, key in batch.requests.items()}}
         _fsync_append(self._writer(), json.dumps(line, sort_keys=True))
         self.batches[batch.batch_id] = batch
 

@@ -30,6 +30,8 @@ class EvalPlan:
     max_tokens: int
     samples: SampleSet
     batch: bool = False
+    #: Runs per sample and tier (--repeat): a sample is an error when any of its runs is (pass^N).
+    repeat: int = 1
 
     @property
     def task(self) -> Task:
@@ -108,13 +110,15 @@ def estimate(plan: EvalPlan, journal: Journal | None) -> Estimate:
     system = estimate_tokens(plan.system) if plan.system else 0
     roles: list[RoleEstimate] = []
     done = 0
+    runs = range(plan.repeat)
     for role in ("reference", "candidate"):
-        todo = [s for s in plan.samples.samples if journal is None or not journal.done(role, s.sha256)]
-        done += len(plan.samples.samples) - len(todo)
+        todo = [s for s in plan.samples.samples for k in runs if journal is None or not journal.done(role, s.sha256, k)]
+        done += len(plan.samples.samples) * plan.repeat - len(todo)
         tokens_in = sum(system + estimate_tokens(input_text(s.messages)) for s in todo)
         roles.append(_priced(plan, role, len(todo), tokens_in, output * len(todo)))
     if plan.grader.kind == "llm":
-        todo = [s for s in plan.samples.samples if journal is None or not journal.done("grader", s.sha256)]
+        todo = [s for s in plan.samples.samples for k in runs
+                if journal is None or not journal.done("grader", s.sha256, k)]
         per_call = estimate_tokens(RUBRIC) + 2 * output + 60  # the rubric, both answers, the tool definition
         tokens_in = sum(per_call + estimate_tokens(input_text(s.messages)) for s in todo)
         roles.append(_priced(plan, "grader", len(todo), tokens_in, GRADER_MAX_TOKENS * len(todo), batch=False))

@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from routecheck.evaluate.graders import answer_key, differences, expected_key
 from routecheck.evaluate.plan import Estimate, EvalPlan
 from routecheck.evaluate.tally import Disagreement, GateVerdict, Saving, Tally
+
+if TYPE_CHECKING:
+    from routecheck.evaluate.evidence_writer import PolicyEdit
+
+JSON_VERSION = 1
 
 
 def money(value: Decimal) -> str:
@@ -63,6 +69,21 @@ def _disagreement(plan: EvalPlan, d: Disagreement) -> str:
     return line + "\n"
 
 
+def signed(value: float) -> str:
+    return f"{value:+.1%}" if value else "0.0%"
+
+
+def paired_line(plan: EvalPlan, result: Tally) -> str:
+    """The paired comparison: the discordant pairs, the difference with its interval, McNemar's p."""
+    p = result.paired
+    if plan.grader.kind == "expected":
+        cells = (f"both wrong {p.both}, candidate only {p.candidate_only}, reference only {p.reference_only}")
+    else:  # the reference is the truth: every discordant pair is a disagreement
+        cells = f"disagreements {p.candidate_only} (the {plan.grader.kind} grader takes the reference as right)"
+    return (f"paired: {p.samples} samples on both tiers: {cells}; candidate minus reference {signed(p.estimate)} "
+            f"(Newcombe 95% interval {signed(p.low)} to {signed(p.high)}), McNemar exact p = {p.p_value:.3f}\n")
+
+
 def outcome(
     plan: EvalPlan, result: Tally, gate: GateVerdict, saving: Saving | None, *, show: int,
     notes: Sequence[str] = (),
@@ -78,12 +99,15 @@ def outcome(
     if result.reference_errors is not None:
         r = result.reference_errors
         out.append(f"reference errors: {r.successes} of {r.trials} = {pct(r.rate)} (against expected)\n")
+    out.append(paired_line(plan, result))
     n = len(result.ungraded)
     out.append(f"infrastructure failures: {n} sample{'s' * (n != 1)} not graded (not counted as errors)\n")
     out.extend(f"  {u.sample.label(plan.samples.display)}: {u.reason}\n" for u in result.ungraded[:show])
     out.append(f"calls: {result.calls} answered (this run and earlier ones), {money(result.cost_usd)} "
                "at the policy's prices\n")
     out.append(f"gate: {'PASS' if gate.passed else 'FAIL'}: {gate.reason}\n")
+    if gate.absolute is not None:
+        out.append(f"  {gate.absolute}\n")
     if saving is not None:
         task = plan.task
         out.append(f"saving: {plan.candidate} instead of {plan.reference}: {money(saving.candidate_usd)} instead of "
@@ -93,3 +117,63 @@ def outcome(
         out.append("saving: unknown (the task has no calls_per_day/input_tokens/output_tokens in the policy)\n")
     out.extend(f"{note}\n" for note in notes)
     return "".join(out)
+
+
+def _num(value: float) -> float:
+    return round(value, 6)
+
+
+def _usd(value: Decimal) -> float:
+    return float(round(value, 6))
+
+
+def dry_run_json(plan: EvalPlan, est: Estimate) -> str:
+    """`eval --dry-run --format json`: the calls still to send and their estimated cost."""
+    payload = {
+        "version": JSON_VERSION, "task": plan.task_name, "dry_run": True, "repeat": plan.repeat,
+        "already_done": est.already_done, "calls": est.calls, "estimated_cost_usd": _usd(est.usd),
+        "roles": [{"role": r.role, "tier": r.tier, "model": r.model, "calls": r.calls, "input_tokens": r.input_tokens,
+                   "output_tokens": r.output_tokens, "estimated_cost_usd": _usd(r.usd)} for r in est.roles],
+    }
+    return json.dumps(payload, indent=2) + "\n"
+
+
+def to_json(
+    plan: EvalPlan, result: Tally, gate: GateVerdict, saving: Saving | None, *, evidence: str | None,
+    edits: Sequence[PolicyEdit],
+) -> str:
+    """`eval --format json` for CI: every figure of the text output, versioned; no prompt or answer text."""
+    e, p, r = result.errors, result.paired, result.reference_errors
+    payload = {
+        "version": JSON_VERSION,
+        "task": plan.task_name,
+        "candidate": {"tier": plan.candidate, "model": plan.model("candidate")},
+        "reference": {"tier": plan.reference, "model": plan.model("reference")},
+        "grader": plan.grader_label,
+        "samples": result.samples,
+        "repeat": result.repeat,
+        "graded": e.trials,
+        "errors": e.successes,
+        "error_rate": _num(e.rate),
+        "error_rate_low_95": _num(e.low),
+        "error_rate_high_95": _num(e.high),
+        "reference_errors": None if r is None else {"errors": r.successes, "answered": r.trials, "rate": _num(r.rate)},
+        "paired": {
+            "samples": p.samples, "both": p.both, "candidate_only": p.candidate_only,
+            "reference_only": p.reference_only, "neither": p.neither, "regression": _num(p.estimate),
+            "regression_low_95": _num(p.low), "regression_high_95": _num(p.high), "mcnemar_p": _num(p.p_value),
+        },
+        "disagreements": [d.sample.label(plan.samples.display) for d in result.disagreements],
+        "infrastructure_failures": [{"sample": u.sample.label(plan.samples.display), "reason": u.reason}
+                                    for u in result.ungraded],
+        "calls": result.calls,
+        "cost_usd": _usd(result.cost_usd),
+        "gate": {"passed": gate.passed, "decided_by": "max_error_rate" if gate.absolute is None else "max_regression",
+                 "reason": gate.reason, "absolute": gate.absolute},
+        "saving": None if saving is None else {"candidate_usd": _usd(saving.candidate_usd),
+                                               "reference_usd": _usd(saving.reference_usd),
+                                               "monthly_usd": _usd(saving.monthly)},
+        "evidence": evidence,
+        "policy_edits": [str(edit) for edit in edits],
+    }
+    return json.dumps(payload, indent=2) + "\n"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from routecheck.evaluate.graders import answer_key, expected_key, key_hash, parse_verdict
-from routecheck.evaluate.journal import CallResult, Journal, Role
+from routecheck.evaluate.journal import CallKey, CallResult, Journal, Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.samples import Sample
 
@@ -65,22 +65,29 @@ class Progress:
         self.stream.flush()
 
 
-def make_result(plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> CallResult:
+def make_result(
+    plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False, run: int = 0
+) -> CallResult:
     """The record of one answered call: hashes and verdicts, no text."""
     if role == "grader":
         verdict = parse_verdict(answer.blocks)
         return CallResult(role, sample.sha256, plan.model(role), verdict is not None, answer.input_tokens,
-                          answer.output_tokens, verdict=verdict, error=None if verdict is not None else "no verdict")
+                          answer.output_tokens, verdict=verdict, error=None if verdict is not None else "no verdict",
+                          run=run)
     key = answer_key(answer.text, plan.comparison)
     correct = None
     if plan.grader.kind == "expected" and sample.has_expected:
         correct = key is not None and key == expected_key(sample.expected, plan.comparison)
     return CallResult(role, sample.sha256, plan.model(role), True, answer.input_tokens, answer.output_tokens,
-                      answer=key_hash(key), correct=correct, batched=batch)
+                      answer=key_hash(key), correct=correct, batched=batch, run=run)
 
 
-def failed_result(plan: EvalPlan, role: Role, sample: Sample, error: BaseException) -> CallResult:
-    return CallResult(role, sample.sha256, plan.model(role), False, error=type(error).__name__)
+def failed_result(plan: EvalPlan, role: Role, sample: Sample, error: BaseException, run: int = 0) -> CallResult:
+    return CallResult(role, sample.sha256, plan.model(role), False, error=type(error).__name__, run=run)
+
+
+Call = tuple[Role, Sample, int]
+"""One call to send: the role, the sample and which of its --repeat runs."""
 
 
 class Runner:
@@ -100,63 +107,68 @@ class Runner:
         self.ask = ask
         self.judge = judge
         self.failures = failures
-        #: Answers of this run, by (role, sample hash): shown as disagreements and judged, never written.
-        self.texts: dict[tuple[str, str], str] = {}
-        self._judging: set[str] = set()
+        #: Answers of this run, by (role, sample hash, run): shown as disagreements and judged, never written.
+        self.texts: dict[CallKey, str] = {}
+        self._judging: set[tuple[str, int]] = set()
 
-    def todo(self) -> list[tuple[Role, Sample]]:
-        """The candidate and reference calls still to send, in file order.
+    def todo(self) -> list[Call]:
+        """The candidate and reference calls still to send, in file order (each sample's runs together).
 
         An llm grader needs both answers' text, which routecheck never writes down: a sample an earlier
         run answered but did not get judged is asked again.
         """
-        return [(role, s) for s in self.plan.samples.samples for role in ("reference", "candidate")
-                if not self.journal.done(role, s.sha256) or self._answers_lost(s)]
+        return [(role, s, k) for s in self.plan.samples.samples for k in range(self.plan.repeat)
+                for role in ("reference", "candidate")
+                if not self.journal.done(role, s.sha256, k) or self._answers_lost(s, k)]
 
-    def _answers_lost(self, sample: Sample) -> bool:
-        return (self.judge is not None and self.needs_judging(sample)
-                and not {("reference", sample.sha256), ("candidate", sample.sha256)} <= self.texts.keys())
+    def _answers_lost(self, sample: Sample, run: int) -> bool:
+        h = sample.sha256
+        return (self.judge is not None and self.needs_judging(sample, run)
+                and not {("reference", h, run), ("candidate", h, run)} <= self.texts.keys())
 
     def run(self, concurrency: int, progress: Progress, *, send: bool = True) -> None:
         """Send every outstanding call (`send=False`: only llm verdicts), `concurrency` at a time."""
         with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="routecheck-eval") as pool:
-            futures: dict[Future[Answer], tuple[Role, Sample]] = {}
-            for role, sample in self.todo() if send else ():
-                futures[pool.submit(self.ask, role, sample)] = (role, sample)
+            futures: dict[Future[Answer], Call] = {}
+            for role, sample, k in self.todo() if send else ():
+                futures[pool.submit(self.ask, role, sample)] = (role, sample, k)
             for sample in self.plan.samples.samples:
-                self._maybe_judge(pool, futures, sample, progress)
+                for k in range(self.plan.repeat):
+                    self._maybe_judge(pool, futures, sample, k, progress)
             try:
                 while futures:
                     finished, _ = wait(futures, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        role, sample = futures.pop(future)
-                        self._finish(role, sample, future)
+                        role, sample, k = futures.pop(future)
+                        self._finish(role, sample, k, future)
                         progress.advance()
-                        self._maybe_judge(pool, futures, sample, progress)
+                        self._maybe_judge(pool, futures, sample, k, progress)
             except BaseException:
                 for future in futures:
                     future.cancel()
                 raise
 
-    def record_answer(self, role: Role, sample: Sample, answer: Answer, *, batch: bool = False) -> None:
+    def record_answer(
+        self, role: Role, sample: Sample, answer: Answer, *, batch: bool = False, run: int = 0
+    ) -> None:
         """Keep (in memory) and record one answer; used by the batch path too."""
         if role != "grader":
-            self.texts[(role, sample.sha256)] = answer.text
-        self.journal.record(make_result(self.plan, role, sample, answer, batch=batch))
+            self.texts[(role, sample.sha256, run)] = answer.text
+        self.journal.record(make_result(self.plan, role, sample, answer, batch=batch, run=run))
 
-    def _finish(self, role: Role, sample: Sample, future: Future[Answer]) -> None:
+    def _finish(self, role: Role, sample: Sample, run: int, future: Future[Answer]) -> None:
         try:
             answer = future.result()
         except self.failures as exc:
-            self.journal.record(failed_result(self.plan, role, sample, exc))
+            self.journal.record(failed_result(self.plan, role, sample, exc, run))
             return
-        self.record_answer(role, sample, answer)
+        self.record_answer(role, sample, answer, run=run)
 
-    def needs_judging(self, sample: Sample) -> bool:
-        if self.plan.grader.kind != "llm" or self.journal.done("grader", sample.sha256):
+    def needs_judging(self, sample: Sample, run: int = 0) -> bool:
+        if self.plan.grader.kind != "llm" or self.journal.done("grader", sample.sha256, run):
             return False
-        reference = self.journal.get("reference", sample.sha256)
-        candidate = self.journal.get("candidate", sample.sha256)
+        reference = self.journal.get("reference", sample.sha256, run)
+        candidate = self.journal.get("candidate", sample.sha256, run)
         if reference is None or candidate is None or not (reference.ok and candidate.ok):
             return False
         return candidate.answer != reference.answer  # identical answers pass without a grader call
@@ -164,18 +176,19 @@ class Runner:
     def _maybe_judge(
         self,
         pool: ThreadPoolExecutor,
-        futures: dict[Future[Answer], tuple[Role, Sample]],
+        futures: dict[Future[Answer], Call],
         sample: Sample,
+        run: int,
         progress: Progress,
     ) -> None:
-        if self.judge is None or not self.needs_judging(sample):
+        if self.judge is None or not self.needs_judging(sample, run):
             return
-        if sample.sha256 in self._judging:
+        if (sample.sha256, run) in self._judging:
             return
-        reference = self.texts.get(("reference", sample.sha256))
-        candidate = self.texts.get(("candidate", sample.sha256))
+        reference = self.texts.get(("reference", sample.sha256, run))
+        candidate = self.texts.get(("candidate", sample.sha256, run))
         if reference is None or candidate is None:
             return  # the other answer is still on its way
-        futures[pool.submit(self.judge, sample, reference, candidate)] = ("grader", sample)
-        self._judging.add(sample.sha256)
+        futures[pool.submit(self.judge, sample, reference, candidate)] = ("grader", sample, run)
+        self._judging.add((sample.sha256, run))
         progress.grow(1)

@@ -16,8 +16,9 @@ from routecheck.toml_locate import KeyPath
 
 if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
     from routecheck.cost.prices import Prices
+    from routecheck.policy.evidence import Evidence
     from routecheck.policy.loader import PolicyFile
-    from routecheck.policy.model import Policy, Task
+    from routecheck.policy.model import Gate, Policy, Task
 
 STALE_PRICES_AFTER = timedelta(days=90)
 MAX_CHEAP_CATEGORIES = 15
@@ -290,14 +291,20 @@ def sensitive_touch_below_default(ctx: LintContext) -> Iterator[Hit]:
 def unverified_downgrade(ctx: LintContext) -> Iterator[Hit]:
     """A task runs below default_tier without evidence that passes the gate.
 
-    Fires when the task has no `evidence`, or its evidence is for another task or another model than
-    the tier's, has fewer than `gate.min_samples` samples, or an error rate above `gate.max_error_rate`.
+    Fires when the task has no `evidence`, its evidence file does not exist, or the evidence is for
+    another task or another model than the tier's, has fewer than `gate.min_samples` samples, or an
+    error rate above `gate.max_error_rate`. With `gate.max_regression` set the paired gate decides
+    instead of `max_error_rate`: the evidence must hold the paired figures, at least
+    `gate.min_samples` samples graded on both tiers, and an upper 95% bound of the candidate's error
+    rate minus the reference's (`regression_upper_95`) at most `max_regression`.
 
     ## Why is this bad?
     Moving a task to a cheaper tier is a one-line change whose failures are silent: the cheap model
     returns something that looks valid and is wrong in a way that surfaces later. The test before
     switching is the error rate on 100-200 real inputs, run on both tiers and graded; the switch is
-    made only under the gate (the article says under 5-8%).
+    made only under the gate (the article says under 5-8%). Both tiers answer the same inputs, so the
+    paired gate can ask the reviewer's question directly: is the cheap tier worse than the one it
+    replaces, by more than we accept?
 
     ## Example
     ```toml
@@ -318,25 +325,42 @@ def unverified_downgrade(ctx: LintContext) -> Iterator[Hit]:
         if not _below_default(policy, task):
             continue
         model = policy.tiers[task.tier].model
+        run = f"run `routecheck eval {name} --samples FILE --write`"
+        if name in ctx.source.missing_evidence:
+            yield Hit(("tasks", name, "evidence"), f"task '{name}' runs below default_tier '{policy.default_tier}' "
+                      f"but its evidence file {task.evidence} does not exist ({run})", task=name, model=model)
+            continue
         loaded = ctx.source.evidence.get(name)
         if loaded is None:
             yield Hit(("tasks", name, "tier"), f"task '{name}' runs on '{task.tier}' below default_tier "
-                      f"'{policy.default_tier}' without evidence (run `routecheck eval {name} --samples FILE "
-                      "--write`)", task=name, model=model)
+                      f"'{policy.default_tier}' without evidence ({run})", task=name, model=model)
             continue
-        ev = loaded.evidence
-        reason = None
-        if ev.task != name:
-            reason = f"is for task '{ev.task}'"
-        elif ev.candidate_model != model:
-            reason = f"is for {ev.candidate_model}, but tier '{task.tier}' is {model}"
-        elif ev.samples < gate.min_samples:
-            reason = f"has {ev.samples} samples, the gate needs at least {gate.min_samples}"
-        elif ev.error_rate > gate.max_error_rate:
-            reason = f"shows an error rate of {ev.error_rate:.1%}, above the gate's {gate.max_error_rate:.1%}"
+        reason = _gate_failure(loaded.evidence, name, task.tier, model, gate)
         if reason:
             yield Hit(("tasks", name, "evidence"), f"task '{name}' runs below default_tier '{policy.default_tier}' "
                       f"but its evidence {task.evidence} {reason}", task=name, model=model)
+
+
+def _gate_failure(ev: Evidence, name: str, tier: str, model: str, gate: Gate) -> str | None:
+    """Why evidence does not pass the gate, as the end of a sentence; None when it does."""
+    if ev.task != name:
+        return f"is for task '{ev.task}'"
+    if ev.candidate_model != model:
+        return f"is for {ev.candidate_model}, but tier '{tier}' is {model}"
+    if ev.samples < gate.min_samples:
+        return f"has {ev.samples} samples, the gate needs at least {gate.min_samples}"
+    if gate.max_regression is None:
+        if ev.error_rate > gate.max_error_rate:
+            return f"shows an error rate of {ev.error_rate:.1%}, above the gate's {gate.max_error_rate:.1%}"
+        return None
+    if not ev.has_paired or ev.paired_samples is None or ev.regression_upper_95 is None:
+        return "has no paired figures, which gate.max_regression needs (run `routecheck eval` again to write them)"
+    if ev.paired_samples < gate.min_samples:
+        return f"has {ev.paired_samples} samples graded on both tiers, the gate needs at least {gate.min_samples}"
+    if ev.regression_upper_95 > gate.max_regression:
+        return (f"shows the candidate's error rate may exceed the reference's by up to {ev.regression_upper_95:.1%} "
+                f"(upper 95% bound), above the gate's max_regression {gate.max_regression:.1%}")
+    return None
 
 
 @policy_rule("RC109", "unknown-model", Severity.WARNING)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from routecheck.documents import TomlDocument, in_file_order, read_toml, validate
@@ -28,6 +28,8 @@ class PolicyFile:
     policy: Policy
     document: TomlDocument
     evidence: Mapping[str, EvidenceFile]
+    #: Tasks whose `evidence` names a file that does not exist yet (RC108 reports it; `eval --write` creates it).
+    missing_evidence: Mapping[str, Path] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -53,17 +55,24 @@ def load_policy(path: Path) -> PolicyFile:
     policy = validate(doc, Policy, doc.data)
     problems = [doc.problem(key, message) for key, message in reference_problems(policy, known_codes())]
     evidence: dict[str, EvidenceFile] = {}
+    missing: dict[str, Path] = {}
     for name, task in policy.tasks.items():
         if task.evidence is None:
             continue
+        target = path.parent / task.evidence
+        if _absent(target):
+            # Not an error of the file: naming the evidence before the first `eval --write` is the
+            # natural order. Lint's RC108 reports it, located; eval can run and create it.
+            missing[name] = target
+            continue
         try:
-            evidence[name] = load_evidence(path.parent / task.evidence)
+            evidence[name] = load_evidence(target)
         except ConfigError as exc:
             problems.extend(_evidence_load_problems(doc, name, task.evidence, exc))
     if problems:
         # the policy's own problems first, top to bottom, then those inside evidence files
         raise ConfigError(sorted(problems, key=lambda p: (p.path != doc.display, *in_file_order(p))))
-    return PolicyFile(policy, doc, evidence)
+    return PolicyFile(policy, doc, evidence, missing)
 
 
 def load_evidence(path: Path) -> EvidenceFile:
@@ -74,6 +83,16 @@ def load_evidence(path: Path) -> EvidenceFile:
     if problems:
         raise ConfigError(sorted(problems, key=in_file_order))
     return EvidenceFile(path, evidence)
+
+
+def _absent(path: Path) -> bool:
+    """No file (nor a dangling symlink) at `path`; a name the OS refuses is left to the loader to report."""
+    if "\0" in str(path):
+        return False  # pathlib reports such a name as absent; the loader says why it cannot be read
+    try:
+        return not path.exists() and not path.is_symlink()
+    except (OSError, ValueError):
+        return False
 
 
 def _evidence_load_problems(doc: TomlDocument, task: str, ref: str, exc: ConfigError) -> list[Problem]:

@@ -137,6 +137,12 @@ class Gate(_Strict):
 
     max_error_rate: float = Field(default=0.05, ge=0, le=1, allow_inf_nan=False)
     min_samples: int = Field(default=100, ge=1)
+    max_regression: float | None = Field(
+        default=None, ge=0, le=1, allow_inf_nan=False,
+        description="The paired gate: how far the candidate's error rate may exceed the reference's on the same "
+                    "samples (the upper 95% bound of the difference must be at most this). When set, it decides "
+                    "instead of max_error_rate.",
+    )
 
 
 class Policy(_Strict):

@@ -6,6 +6,11 @@ lower bound of the live rate exceeds the Wilson 95% upper bound the evidence fil
 (`error_rate_upper_95`). Both measurements are uncertain; advising a revert only when the two
 intervals do not overlap keeps a handful of unlucky calls from paging anyone, and needs nothing but
 figures both sides already have. It is conservative (roughly a test at well under 5% one-sided).
+
+In paired terms (the policy's gate sets `max_regression` and the evidence holds the paired figures):
+what the gate accepted is not the candidate's own measured rate but "the reference's error rate, plus
+at most max_regression". The live rate is then compared with that ceiling, the reference's rate in
+the evidence plus max_regression: REVERT when the live Wilson lower bound is above it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -36,6 +41,12 @@ class Advice:
     evidence_rate: float
     evidence_upper: float
     evidence_path: str
+    #: "absolute": the bound is the evidence's error_rate_upper_95; "paired": the reference's rate in the
+    #: evidence plus gate.max_regression (`reference_rate`).
+    test: str = "absolute"
+    bound: float = 0.0
+    reference_rate: float | None = None
+    max_regression: float | None = None
     to_tier: str | None = None
     override: str | None = None
     policy_change: str | None = None
@@ -145,12 +156,20 @@ def _advice(name: str, live: Interval, source: PolicyFile) -> Advice:
     loaded = source.evidence[name]
     ev = loaded.evidence
     ref = task.evidence or ""
-    if live.low <= ev.error_rate_upper_95:
-        return Advice(False, live, ev.error_rate, ev.error_rate_upper_95, ref)
+    margin = policy.gate.max_regression
+    reference_rate = None
+    if margin is not None and ev.has_paired and ev.paired_samples and ev.reference_errors is not None:
+        reference_rate = ev.reference_errors / ev.paired_samples
+    paired = reference_rate is not None and margin is not None
+    bound = reference_rate + margin if reference_rate is not None and margin is not None else ev.error_rate_upper_95
+    keep = Advice(False, live, ev.error_rate, ev.error_rate_upper_95, ref, "paired" if paired else "absolute", bound,
+                  reference_rate, margin if paired else None)
+    if live.low <= bound:
+        return keep
     by_model = {tier.model: tier_name for tier_name, tier in policy.tiers.items()}
     back = by_model.get(ev.reference_model, policy.default_tier)
     if policy.rank(back) <= policy.rank(task.tier):
         back = policy.default_tier
     line, _ = source.locate(("tasks", name, "tier"))
     change = f'{source.display}:{line}: in [tasks.{name}] change tier = "{task.tier}" to tier = "{back}"'
-    return Advice(True, live, ev.error_rate, ev.error_rate_upper_95, ref, back, f"{OVERRIDE_ENV}={name}={back}", change)
+    return replace(keep, revert=True, to_tier=back, override=f"{OVERRIDE_ENV}={name}={back}", policy_change=change)

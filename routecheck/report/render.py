@@ -50,6 +50,10 @@ def _advice_lines(task: str, a: Advice) -> list[str]:
     live = a.live
     evidence = (f"the evidence's error rate {_pct(a.evidence_rate)} "
                 f"(upper 95% bound {_pct(a.evidence_upper)}, {a.evidence_path})")
+    if a.test == "paired" and a.reference_rate is not None and a.max_regression is not None:
+        # which figure crossed which bound, in the paired gate's terms
+        evidence = (f"the reference's error rate in the evidence {_pct(a.reference_rate)} plus max_regression "
+                    f"{_pct(a.max_regression)} = {_pct(a.bound)} ({a.evidence_path})")
     if not a.revert:
         return [f"keep {task}: live validation failures {_pct(live.rate)} (lower 95% bound {_pct(live.low)}) "
                 f"are not clearly above {evidence}"]
@@ -111,7 +115,9 @@ def to_json(report: LedgerReport) -> str:
                 "low_95": round(v.low, 6), "high_95": round(v.high, 6)},
             "latency_ms": {"p50": t.p50_ms, "p95": t.p95_ms},
             "advice": None if a is None else {
-                "action": "revert" if a.revert else "keep", "evidence": a.evidence_path,
+                "action": "revert" if a.revert else "keep", "evidence": a.evidence_path, "test": a.test,
+                "bound": round(a.bound, 6), "evidence_reference_rate": a.reference_rate,
+                "max_regression": a.max_regression,
                 "evidence_error_rate": a.evidence_rate, "evidence_upper_95": a.evidence_upper,
                 "to_tier": a.to_tier, "override": a.override, "policy_change": a.policy_change},
         }

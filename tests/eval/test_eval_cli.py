@@ -39,6 +39,8 @@ disagreements (first 3 of 3):
   samples.jsonl:30: expected "refund", candidate "technical"
 candidate errors: 3 of 40 graded = 7.5% (Wilson 95% interval 2.6% to 19.9%)
 reference errors: 1 of 40 = 2.5% (against expected)
+paired: 40 samples on both tiers: both wrong 1, candidate only 2, reference only 0; candidate minus reference +5.0% \
+(Newcombe 95% interval -5.3% to +17.0%), McNemar exact p = 0.500
 infrastructure failures: 0 samples not graded (not counted as errors)
 calls: 80 answered (this run and earlier ones), $0.0049 at the policy's prices
 gate: FAIL: error rate 7.5% is above the gate's max_error_rate 5.0%
@@ -77,6 +79,8 @@ disagreements (first 1 of 1):
   samples.jsonl:12: expected "account", candidate "billing"
 candidate errors: 1 of 40 graded = 2.5% (Wilson 95% interval 0.4% to 12.9%)
 reference errors: 0 of 40 = 0.0% (against expected)
+paired: 40 samples on both tiers: both wrong 0, candidate only 1, reference only 0; candidate minus reference +2.5% \
+(Newcombe 95% interval -6.5% to +12.9%), McNemar exact p = 1.000
 infrastructure failures: 0 samples not graded (not counted as errors)
 calls: 80 answered (this run and earlier ones), $0.0048 at the policy's prices
 gate: PASS: error rate 2.5% is within max_error_rate 5.0% on 40 samples (min_samples 20)
@@ -120,6 +124,13 @@ def test_gate_passes_and_write_produces_the_evidence_that_lint_reads(
         "error_rate = 0.025\n"
         "error_rate_upper_95 = 0.1288\n"
         "infrastructure_failures = 0\n"
+        "paired_samples = 40\n"
+        "reference_errors = 0\n"
+        "candidate_only_errors = 1\n"
+        "reference_only_errors = 0\n"
+        "regression = 0.025\n"
+        "regression_upper_95 = 0.1288\n"  # = the Wilson upper bound of 1/40: a reference without errors adds none
+        "mcnemar_p = 1.0\n"
         f'samples_sha256 = "{hashlib.sha256(samples.read_bytes()).hexdigest()}"\n'
     )
     assert timedelta(0) <= datetime.now(UTC) - created < timedelta(minutes=1)
@@ -168,6 +179,8 @@ disagreements (first 2 of 2):
   samples.jsonl:3: reference "technical", candidate "Technical question"
   samples.jsonl:9: reference "billing", candidate "refund"
 candidate errors: 2 of 30 graded = 6.7% (Wilson 95% interval 1.8% to 21.3%)
+paired: 30 samples on both tiers: disagreements 2 (the agreement grader takes the reference as right); candidate \
+minus reference +6.7% (Newcombe 95% interval -5.7% to +21.3%), McNemar exact p = 0.500
 infrastructure failures: 0 samples not graded (not counted as errors)
 """
 
@@ -256,8 +269,9 @@ def test_expected_grader_compares_json_field_by_field(
 
 
 def test_llm_grader_judges_only_answers_that_differ_with_a_forced_tool_call(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("ROUTECHECK_LEDGER", str(project / "ledger.db"))
     write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
     server.default_reply(SONNET, lambda body: json.dumps(INVOICES[invoice_index(body) % 4]))
 
@@ -291,6 +305,12 @@ def test_llm_grader_judges_only_answers_that_differ_with_a_forced_tool_call(
     assert body["tool_choice"] == {"type": "tool", "name": "record_verdict"}
     assert body["tools"][0]["input_schema"]["properties"]["verdict"]["enum"] == ["pass", "fail"]
     assert body["max_tokens"] == 256
+    # the grader's own calls are in the ledger too, as eval calls on its tier, with their tokens and cost
+    with sqlite3.connect(project / "ledger.db") as ledger:
+        rows = ledger.execute("SELECT purpose, tier, model, COUNT(*), MIN(status), SUM(input_tokens > 0), "
+                              "SUM(cost_usd > 0) FROM calls GROUP BY 1, 2, 3 ORDER BY 2").fetchall()
+    assert rows == [("eval", "haiku", HAIKU, 20, "ok", 20, 20), ("eval", "opus", OPUS, 4, "ok", 4, 4),
+                    ("eval", "sonnet", SONNET, 20, "ok", 20, 20)]
     # the answers waiting for a verdict were kept only while the run was unfinished
     assert not (project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl.answers").exists()
 

@@ -109,7 +109,7 @@ def test_a_line_cut_by_a_kill_is_dropped_and_the_file_stays_appendable(project: 
     with open(path, "ab") as file:
         file.write(cut)
     with Journal(path, run) as journal:
-        assert list(journal.results) == [("candidate", "a" * 64)]
+        assert list(journal.results) == [("candidate", "a" * 64, 0)]
         journal.record(CallResult("reference", "a" * 64, SONNET, True, 10, 2, answer="b" * 64, correct=True))
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line).get("role") for line in lines] == [None, "candidate", "reference"]

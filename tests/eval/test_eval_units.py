@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from routecheck.evaluate.graders import GraderSpec, answer_key, expected_key, normalise_label, parse_verdict
-from routecheck.evaluate.stats import wilson
+from routecheck.evaluate.stats import mcnemar_exact, paired_difference, wilson
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,53 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise() -> None:
         lines.advance()
     shown = (1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
     assert plain.getvalue().splitlines() == [f"eval: {n}/20 calls done" for n in shown]
+
+
+# -- the paired difference and McNemar's exact test ----------------------------------------------------
+
+
+def test_newcombe_paired_interval_matches_the_published_example() -> None:
+    # Cavo et al. (2012), complete response before and after consolidation therapy, table (59, 6, 16, 80):
+    # Fagerland, Lydersen & Laake, "Statistical Analysis of Contingency Tables" (CRC 2017), chapter 8,
+    # Newcombe square-and-add interval: estimate -0.0621, 95% CI -0.1186 to -0.0046; McNemar exact
+    # conditional test P = 0.052479 (the figures the book's R package contingencytables checks in
+    # tests/testthat/test-ch8.R).
+    d = paired_difference(59, 6, 16, 80)
+    assert (round(d.estimate, 4), round(d.low, 4), round(d.high, 4), round(d.p_value, 6)) == (
+        -0.0621, -0.1186, -0.0046, 0.052479)
+
+
+@pytest.mark.parametrize(
+    ("b", "c", "p"),
+    [
+        # By hand: p = 2 * P(X <= min(b, c)), X ~ Bin(b + c, 1/2).
+        (1, 7, 18 / 256),  # 2 * (C(8,0) + C(8,1)) / 2^8 = 2 * 9 / 256 (Bentur et al. 2009's discordant pairs)
+        (2, 0, 0.5),  # 2 * C(2,0) / 2^2
+        (0, 5, 0.0625),  # 2 / 2^5
+        (3, 3, 1.0),  # 2 * 42 / 64 > 1, capped
+        (0, 0, 1.0),  # no discordant pair: nothing against "the tiers err equally often"
+    ],
+)
+def test_mcnemar_exact_by_hand(b: int, c: int, p: float) -> None:
+    assert mcnemar_exact(b, c) == p
+
+
+def test_paired_interval_edges_by_hand() -> None:
+    # Neither tier errs: phi = 0 (a margin is empty), so the bounds are -/+ the Wilson upper bound of 0/100.
+    none = paired_difference(0, 0, 0, 100)
+    assert (none.low, none.high) == (-wilson(0, 100).high, wilson(0, 100).high)
+    assert round(none.high, 4) == 0.037
+    # A reference without errors adds no width: the upper bound is the candidate's own Wilson bound.
+    assert paired_difference(0, 1, 0, 39).high == pytest.approx(wilson(1, 40).high, abs=1e-15)
+    # No samples: the whole range; negative counts are refused.
+    assert (paired_difference(0, 0, 0, 0).low, paired_difference(0, 0, 0, 0).high) == (-1.0, 1.0)
+    with pytest.raises(ValueError, match=r"need counts >= 0, got \(0, -1, 0, 0\)"):
+        paired_difference(0, -1, 0, 0)
+
+
+def test_the_example_tables() -> None:
+    # The 100-sample example (examples/eval-paired): labels wrong on 6 (both err), one each alone.
+    # phi = (6*92 - 1*1 - 100/2) / sqrt(7*93*7*93) = 501/651; Wilson(7, 100) = (0.0343, 0.1375);
+    # upper = sqrt(0.0357^2 + 0.0675^2 - 2 * 0.7696 * 0.0357 * 0.0675) = 0.0461.
+    d = paired_difference(6, 1, 1, 92)
+    assert (d.estimate, round(d.low, 4), round(d.high, 4), d.p_value) == (0.0, -0.0461, 0.0461, 1.0)

@@ -150,14 +150,17 @@ def test_json_report(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "upgrade_rate": 0.254545,
         "validation": {"validated": 40, "failed": 12, "rate": 0.3, "low_95": 0.180748, "high_95": 0.4543},
         "latency_ms": {"p50": 270.0, "p95": 500.0},
-        "advice": {"action": "revert", "evidence": "evidence/classify_intent.toml", "evidence_error_rate": 0.04,
+        "advice": {"action": "revert", "evidence": "evidence/classify_intent.toml", "test": "absolute",
+                   "bound": 0.0845, "evidence_reference_rate": None, "max_regression": None,
+                   "evidence_error_rate": 0.04,
                    "evidence_upper_95": 0.0845, "to_tier": "sonnet",
                    "override": "ROUTECHECK_OVERRIDE=classify_intent=sonnet",
                    "policy_change": 'policies/routing.toml:18: in [tasks.classify_intent] change tier = "haiku" '
                                     'to tier = "sonnet"'},
     }
     assert payload["tasks"][2]["advice"] == {
-        "action": "keep", "evidence": "evidence/extract_fields.toml", "evidence_error_rate": 0.02,
+        "action": "keep", "evidence": "evidence/extract_fields.toml", "test": "absolute", "bound": 0.0571,
+        "evidence_reference_rate": None, "max_regression": None, "evidence_error_rate": 0.02,
         "evidence_upper_95": 0.0571, "to_tier": None, "override": None, "policy_change": None,
     }
     assert payload["eval_calls"] == 1
@@ -259,3 +262,22 @@ def test_a_version_1_ledger_is_read_as_it_is(tmp_path: Path, monkeypatch: pytest
     ]
     assert out[6:] == ["stands out:", "  (unrecorded): policy unknown is not the policy file's (161 calls)"]
     assert (tmp_path / "old.db").read_bytes() == before  # read, not migrated
+
+
+def test_revert_advice_in_paired_terms(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The gate is paired: the evidence says the reference missed 9 of 150 (6.0%) and the candidate may be
+    # at most max_regression 5 points worse, so the ceiling is 11.0%. Live: 12 of 40 failed (Wilson lower
+    # bound 18.1%), above it: REVERT, saying which figure crossed which bound.
+    policy = project / "policies" / "routing.toml"
+    text = policy.read_text(encoding="utf-8")
+    assert "[gate]\n" not in text
+    policy.write_text(text.replace("\n[tasks.", "\n[gate]\nmax_regression = 0.05\n\n[tasks.", 1), encoding="utf-8")
+    evidence = project / "policies" / "evidence" / "classify_intent.toml"
+    evidence.write_text(evidence.read_text(encoding="utf-8").replace("samples_sha256", (
+        "paired_samples = 150\nreference_errors = 9\ncandidate_only_errors = 3\nreference_only_errors = 6\n"
+        "regression = -0.02\nregression_upper_95 = 0.0296\nmcnemar_p = 0.5078\nsamples_sha256")), encoding="utf-8")
+    assert main(["report", "--ledger", "ledger.db", "--until", "2026-11-24T00:00:00Z"]) == 1
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if "classify_intent:" in line] == [
+        "  REVERT classify_intent: live validation failures 30.0% (lower 95% bound 18.1%) are clearly above the "
+        "reference's error rate in the evidence 6.0% plus max_regression 5.0% = 11.0% (evidence/classify_intent.toml)"]
