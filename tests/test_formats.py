@@ -9,6 +9,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from routecheck import __version__
 from routecheck.finding import Finding, Note, Report, Severity
@@ -232,3 +234,16 @@ def test_formats_know_nothing_about_rules() -> None:
     sources = {p.name: p.read_text(encoding="utf-8") for p in (Path(__file__).parent.parent / "routecheck" /
                                                                 "formats").glob("*.py")}
     assert sorted(name for name, text in sources.items() if "RC1" in text or "lint" in text) == []
+
+
+_SCALAR = st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+_FLAT = st.dictionaries(st.text(), _SCALAR, max_size=5)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.text(), st.one_of(_SCALAR, _FLAT, st.lists(_FLAT, max_size=4),
+                                            st.lists(st.integers(), max_size=2)), max_size=5))
+def test_json_dumps_is_the_standard_library_output_byte_for_byte(document: dict[str, object]) -> None:
+    from routecheck.formats.json import dumps
+
+    assert dumps(document) == json.dumps(document, indent=2, ensure_ascii=False)
