@@ -87,34 +87,35 @@ def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
     """The files under `paths` (files or folders, relative to the current directory) that a scan reads."""
     found = Discovery()
     cwd = os.getcwd()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         absolute = Path(os.path.abspath(given))
         if not os.path.lexists(absolute):
             raise UsageError(f"{display_path(given)}: no such file or folder")
         if absolute.is_dir():
             listed = _git_files(absolute)
-            candidates = _walk(absolute, found) if listed is None else listed
+            candidates = (str(p) for p in _walk(absolute, found)) if listed is None else listed
         else:
-            candidates = iter([absolute])
-        for path in candidates:
-            kind = file_kind(path.name)
-            if kind is None or path in seen:
+            candidates = iter([str(absolute)])
+        root = str(selection.root)
+        for text in candidates:  # absolute and normalised: string work is what a per-file step can afford
+            kind = file_kind(os.path.basename(text))
+            if kind is None or text in seen:
                 continue
-            text = str(path)  # absolute and normalised: string work is what a per-file step can afford
-            rel = _below(text, str(selection.root))
+            rel = _below(text, root)
             if rel is not None and any(part in SKIPPED_FOLDERS for part in rel.split("/")[:-1]):
                 continue
             if not selection.wanted(rel):
                 continue
-            seen.add(path)
+            seen.add(text)
+            path = Path(text)
             shown = _below(text, cwd) or path.as_posix()
             found.files.append(SourceFile(path, shown, rel or shown, kind))
     found.files.sort(key=lambda f: f.display)
     return found
 
 
-def _git_files(folder: Path) -> Iterator[Path] | None:
+def _git_files(folder: Path) -> Iterator[str] | None:
     """Files git lists under `folder` (tracked, and untracked but not ignored); None outside a work tree."""
     try:
         done = subprocess.run(
@@ -128,7 +129,9 @@ def _git_files(folder: Path) -> Iterator[Path] | None:
     names = sorted({name for name in os.fsdecode(done.stdout).split("\0") if name})
     if not names and _ignored_by_git(folder):
         return None  # asked to scan a folder git ignores as a whole (a vendored tree, an installed library)
-    return (folder / name for name in names if os.path.lexists(folder / name))  # a deleted file is not a file
+    base = str(folder)
+    paths = (os.path.join(base, name) for name in names if file_kind(name.rpartition("/")[2]) is not None)
+    return (path for path in paths if os.path.lexists(path))  # a deleted file is not a file
 
 
 def _ignored_by_git(folder: Path) -> bool:
