@@ -122,14 +122,14 @@ def scan_target(
     suppressions: dict[str, tuple[Suppression, ...]] = {}
     used_tasks: set[str] = set()
     tasks = target.task_names
-    clauses: dict[str, str] = {}  # model -> what RC201's message says of its end of life
+    messages: dict[tuple[str, str], str] = {}  # (code, model) -> message: tens of thousands of findings, few ids
 
     def model_message(rule: CodeRule[[str]], model: str) -> str:
-        if rule is model_in_config:
-            return rule.message(model)
-        if model not in clauses:
-            clauses[model] = hardcoded_model_clause(model, today)
-        return rule.message(model) + clauses[model]
+        key = (rule.rule.code, model)
+        if key not in messages:
+            clause = "" if rule is model_in_config else hardcoded_model_clause(model, today)
+            messages[key] = rule.message(model) + clause
+        return messages[key]
 
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
         notes.extend(Note(file.display, n.line, n.column, n.message, n.cell) for n in f.notes)

@@ -94,7 +94,7 @@ def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
             raise UsageError(f"{display_path(given)}: no such file or folder")
         if absolute.is_dir():
             listed = _git_files(absolute)
-            candidates = (str(p) for p in _walk(absolute, found)) if listed is None else listed
+            candidates = _walk(absolute, found) if listed is None else listed
         else:
             candidates = iter([str(absolute)])
         root = str(selection.root)
@@ -143,39 +143,38 @@ def _ignored_by_git(folder: Path) -> bool:
     return done.returncode == 0
 
 
-def _walk(folder: Path, found: Discovery) -> Iterator[Path]:
+def _walk(folder: Path, found: Discovery) -> Iterator[str]:
     visited: set[tuple[int, int]] = set()
-    stack = [folder]
+    stack = [str(folder)]
     while stack:
         current = stack.pop()
         try:
-            info = current.stat()
+            info = os.stat(current)
         except OSError as exc:
-            found.notes.append(os_note(display_path(current), exc, "folder"))
+            found.notes.append(os_note(display_path(Path(current)), exc, "folder"))
             continue
         key = (info.st_dev, info.st_ino)
         if key in visited:
             message = "symbolic link loop (folder already scanned); skipped"
-            found.notes.append(Note(display_path(current), 1, 1, message))
+            found.notes.append(Note(display_path(Path(current)), 1, 1, message))
             continue
         visited.add(key)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
-            found.notes.append(os_note(display_path(current), exc, "folder"))
+            found.notes.append(os_note(display_path(Path(current)), exc, "folder"))
             continue
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
                 if entry.name not in SKIPPED_FOLDERS and not entry.name.endswith(".egg-info") \
-                        and not (path / "pyvenv.cfg").exists():
-                    stack.append(path)
+                        and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    stack.append(entry.path)
             else:
-                yield path
+                yield entry.path
 
 
 def os_note(shown: str, exc: OSError, what: str) -> Note:
