@@ -160,15 +160,8 @@ class CallCollector:
         while stack:
             node, frame = stack.pop()
             kind = type(node)
-            if kind is ast.Call:
-                assert isinstance(node, ast.Call)
-                inner.add(id(node.func))
-                self._call(node, frame)
-            elif kind is ast.Attribute:
-                assert isinstance(node, ast.Attribute)
-                inner.add(id(node.value))
-                if id(node) not in inner:
-                    self._reference(node)
+            if kind is ast.Call or kind is ast.Attribute:
+                self._chain(node, frame, inner)
             elif kind in _FUNCTIONS:
                 assert isinstance(node, _FUNCTIONS)
                 body_frame = self._function_frame(node, frame)
@@ -197,23 +190,21 @@ class CallCollector:
         try:
             for statement in statements:
                 for node in ast.walk(statement):  # breadth first: a chain is seen before its parts
-                    kind = type(node)
-                    if kind is ast.Call:
-                        assert isinstance(node, ast.Call)
-                        inner.add(id(node.func))
-                        self._call(node, None)
-                    elif kind is ast.Attribute:
-                        assert isinstance(node, ast.Attribute)
-                        inner.add(id(node.value))
-                        if id(node) not in inner:
-                            self._reference(node)
+                    if type(node) is ast.Call or type(node) is ast.Attribute:
+                        self._chain(node, None, inner)
         finally:
             self._shift = (0, 0)
 
-    def _reference(self, node: ast.Attribute) -> None:
-        segs = segments(node)
-        if sdk_shape(segs):
-            self.sdk_calls.append(SdkCall(*self._where(node), ".".join(segs), called=False))
+    def _chain(self, node: ast.AST, frame: _Frame | None, inner: set[int]) -> None:
+        """A call (SDK or routing), or an attribute chain not inside a longer one or a callee: an SDK method
+        taken as a value. `inner` collects the ids of the parts, seen after the whole."""
+        if isinstance(node, ast.Call):
+            inner.add(id(node.func))
+            self._call(node, frame)
+        elif isinstance(node, ast.Attribute):
+            inner.add(id(node.value))
+            if id(node) not in inner and sdk_shape(segs := segments(node)):
+                self.sdk_calls.append(SdkCall(*self._where(node), ".".join(segs), called=False))
 
     @property
     def pending(self) -> bool:

@@ -80,24 +80,6 @@ def adjacent(text: str, left: StringToken | tuple[int, int], right: tuple[int, i
     return text[right[0]] != "#" and _GAP.fullmatch(text, end, _prefix_start(text, right[0])) is not None
 
 
-def adjacent_token_runs(text: str, tokens: list[StringToken]) -> Iterator[tuple[str, list[StringToken]]]:
-    """Each run of adjacent string tokens (an implicit concatenation): bodies joined, and the tokens."""
-    run: list[StringToken] = []
-    for token in tokens:
-        if run and not _GAP.fullmatch(text, run[-1].end, token.start):
-            yield "".join(text[t.body_start:t.body_end] for t in run), run
-            run = []
-        run.append(token)
-    if run:
-        yield "".join(text[t.body_start:t.body_end] for t in run), run
-
-
-def adjacent_runs(text: str, tokens: list[StringToken]) -> Iterator[str]:
-    """The text of each run of adjacent string tokens (an implicit concatenation), bodies joined."""
-    for joined, _ in adjacent_token_runs(text, tokens):
-        yield joined
-
-
 class LineIndex:
     """Offset -> (line, column), both 1-based, columns in characters."""
 

@@ -1,8 +1,8 @@
 """The cheap tests that decide whether a file is worth parsing at all.
 
 Stage one works on bytes (C-speed `in` tests and one regular expression); stage two, for files that
-only mention something shaped like a model id, asks the string lexer whether the mention is inside a
-string literal at all (comments are the usual culprit). Only what passes both is parsed (by `ast`).
+only mention something shaped like a model id, is left to the analysis, which looks only at the
+strings holding a model-id word (comments are the usual false alarm).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from routecheck.model_ids import NEEDLES, ModelMatcher
-from routecheck.scan.lexer import StringToken, adjacent_runs
 from routecheck.scan.rules import SDK_CALL_SHAPES, SDK_WRAPPERS
 from routecheck.scan.settings import ScanSettings
 
@@ -81,7 +80,3 @@ class Prefilter:
             or (b"model" in data and _WHOLE_STRING_MODEL.search(data) is not None)
             or any(p.search(data) for p in self._extra)
         )
-
-    def model_in_strings(self, text: str, tokens: list[StringToken]) -> bool:
-        """Is some model id inside a string literal (or an implicit concatenation of them)?"""
-        return any(self._matcher.first(run) is not None for run in adjacent_runs(text, tokens))
