@@ -60,7 +60,12 @@ def scan_target(
     from routecheck.rules import known_codes
 
     settings = target.settings(whole_project=whole_project)
-    analyzer = Analyzer(settings)
+    analyzers: list[Analyzer] = []  # built on first need: a warm rescan reads no file
+
+    def analyzer() -> Analyzer:
+        if not analyzers:
+            analyzers.append(Analyzer(settings))
+        return analyzers[0]
     selection = Selection(target.root, target.include, target.exclude)
     found = discover(list(paths) or [target.root], selection)
     notes = list(found.notes)
@@ -86,8 +91,10 @@ def scan_target(
             pending.append((file, known))
 
     def analyse(index: int) -> Note | tuple[str, FileFacts]:
-        return _analyse(pending[index][0], cache, analyzer, settings.max_bytes)
+        return _analyse(pending[index][0], cache, analyzer(), settings.max_bytes)
 
+    if pending:
+        analyzer()  # before any worker is forked, so that every process shares it
     for (file, info), done in zip(pending, map_indices(analyse, [info.st_size for _, info in pending]), strict=True):
         if isinstance(done, Note):
             notes.append(done)
@@ -112,7 +119,7 @@ def scan_target(
         digest = content_digest(kind, data)
         cached = cache.facts(digest)
         if cached is None or cached.symbols is None:
-            cached = analyzer.python(data, symbols=True)
+            cached = analyzer().python(data, symbols=True)
             cache.store("", None, digest, cached)
         by_path[path] = cached
         return cached.symbols

@@ -38,12 +38,13 @@ def map_indices(task: Callable[[int], T], weights: Sequence[int], *, workers: in
                 min_weight: int | None = None) -> list[T]:
     """`[task(i) for i in range(len(weights))]`, across forked workers when the total weight pays for them."""
     global _task
-    import multiprocessing
-
     count = workers if workers is not None else min(usable_cores(), 8)
     threshold = POOL_THRESHOLD_BYTES if min_weight is None else min_weight
-    if (count < 2 or len(weights) < 2 or sum(weights) < threshold
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if count < 2 or len(weights) < 2 or sum(weights) < threshold:
+        return [task(i) for i in range(len(weights))]
+    import multiprocessing  # lazy: most runs (pre-commit, warm rescans) never start a pool
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [task(i) for i in range(len(weights))]
     from concurrent.futures import ProcessPoolExecutor
 
