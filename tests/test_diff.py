@@ -377,3 +377,23 @@ def test_a_price_left_to_the_source_reads_as_such(tmp_path: Path) -> None:
         "tier 's' input_usd_per_mtok: 2.0 \u2192 (genai-prices)",
         "tier 's' output_usd_per_mtok: 15.0 \u2192 (genai-prices)",
     ]
+
+
+def test_setting_or_raising_max_regression_loosens_the_gate(tmp_path: Path) -> None:
+    base = (FIXTURES / "base.toml").read_text(encoding="utf-8")
+    write(tmp_path / "evidence" / "classify_intent.toml",
+          (FIXTURES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8"))
+    gates = (("none", ""), ("two", "max_regression = 0.02\n"), ("five", "max_regression = 0.05\n"))
+    versions = {name: write(tmp_path / f"{name}.toml", base.replace("min_samples = 100\n", f"min_samples = 100\n{gate}"))
+                for name, gate in gates}
+
+    def diff(old: str, new: str) -> tuple[list[str], tuple[RiskFlag, ...]]:
+        found = diff_policies(load_policy(versions[old]), load_policy(versions[new]), old_label=old, new_label=new,
+                              today=TODAY)
+        return [c.message for c in found.changes], found.risks
+
+    assert diff("none", "two") == (["gate.max_regression: (unset) \u2192 0.02 (loosened)"], (RiskFlag(
+        "gate-loosened", "gate.max_regression raised from (unset) to 0.02: weaker evidence now lets a task run "
+        "below default_tier"),))
+    assert diff("five", "two") == (["gate.max_regression: 0.05 \u2192 0.02 (tightened)"], ())
+    assert diff("two", "none")[0] == ["gate.max_regression: 0.02 \u2192 (unset) (tightened)"]

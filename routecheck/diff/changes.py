@@ -228,6 +228,11 @@ def _gate(old: Gate, new: Gate) -> Iterator[Change]:
     if old.min_samples != new.min_samples:
         yield GateChange("min_samples", shown(old.min_samples), shown(new.min_samples),
                          loosened=new.min_samples < old.min_samples)
+    if old.max_regression != new.max_regression:
+        # setting it lets the paired gate pass what the absolute one alone would fail; raising it, more
+        yield GateChange("max_regression", shown(old.max_regression), shown(new.max_regression),
+                         loosened=new.max_regression is not None
+                         and (old.max_regression is None or new.max_regression > old.max_regression))
 
 
 def _tiers(old: Policy, new: Policy) -> Iterator[Change]:

@@ -42,7 +42,7 @@ def _flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], today:
                        tier=after.default_tier)
     for change in changes:
         if isinstance(change, GateChange) and change.loosened:
-            what = "raised" if change.field == "max_error_rate" else "lowered"
+            what = "lowered" if change.field == "min_samples" else "raised"
             yield RiskFlag("gate-loosened", f"gate.{change.field} {what} from {change.old} to {change.new}: "
                            "weaker evidence now lets a task run below default_tier")
         elif (
