@@ -384,8 +384,8 @@ def test_setting_or_raising_max_regression_loosens_the_gate(tmp_path: Path) -> N
     write(tmp_path / "evidence" / "classify_intent.toml",
           (FIXTURES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8"))
     gates = (("none", ""), ("two", "max_regression = 0.02\n"), ("five", "max_regression = 0.05\n"))
-    versions = {name: write(tmp_path / f"{name}.toml", base.replace("min_samples = 100\n", f"min_samples = 100\n{gate}"))
-                for name, gate in gates}
+    marker = "min_samples = 100\n"
+    versions = {name: write(tmp_path / f"{name}.toml", base.replace(marker, marker + gate)) for name, gate in gates}
 
     def diff(old: str, new: str) -> tuple[list[str], tuple[RiskFlag, ...]]:
         found = diff_policies(load_policy(versions[old]), load_policy(versions[new]), old_label=old, new_label=new,
