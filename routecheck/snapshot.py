@@ -35,8 +35,10 @@ class Snapshot:
     """What `check` and `scan` need once the policy is loaded and linted."""
 
     target: ScanTarget
-    lint: tuple[Finding, ...]
-    stale_client: tuple[Finding, ...]
+    #: The lint and RC207 findings; None in a snapshot a `scan` made (it needs neither: a `check` that
+    #: finds None lints and stores a full snapshot).
+    lint: tuple[Finding, ...] | None
+    stale_client: tuple[Finding, ...] | None
     #: The policy file and its evidence files: what `files_scanned` counts for them.
     policy_files: int
     #: Evidence files the policy names that do not exist yet: the snapshot is stale once one appears.
@@ -100,8 +102,9 @@ def read_snapshot(key: SnapshotKey) -> Snapshot | None:
                 return None
         return Snapshot(
             target=ScanTarget.from_json(document["target"]),
-            lint=tuple(_finding(f) for f in document["lint"]),
-            stale_client=tuple(_finding(f) for f in document["stale_client"]),
+            lint=None if document["lint"] is None else tuple(_finding(f) for f in document["lint"]),
+            stale_client=None if document["stale_client"] is None else tuple(
+                _finding(f) for f in document["stale_client"]),
             policy_files=int(document["policy_files"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -115,8 +118,8 @@ def write_snapshot(key: SnapshotKey, snapshot: Snapshot) -> None:
         "key": key.digest,
         "evidence": [[str(p), _file_digest(p)] for p in (*snapshot.target.evidence_paths, *snapshot.missing_evidence)],
         "target": snapshot.target.to_json(),
-        "lint": [finding_to_json(f) for f in snapshot.lint],
-        "stale_client": [finding_to_json(f) for f in snapshot.stale_client],
+        "lint": None if snapshot.lint is None else [finding_to_json(f) for f in snapshot.lint],
+        "stale_client": None if snapshot.stale_client is None else [finding_to_json(f) for f in snapshot.stale_client],
         "policy_files": snapshot.policy_files,
     }
     with contextlib.suppress(OSError):

@@ -30,6 +30,18 @@ def test_warm_check_prints_what_a_cold_one_does(run_cli: RunCli, tmp_path: Path)
     assert run_cli("scan", cwd=app) == run_cli("scan", "--no-cache", cwd=app)
 
 
+def test_a_scan_snapshot_is_not_linted_and_a_check_after_it_lints(run_cli: RunCli, tmp_path: Path) -> None:
+    """`scan` needs no lint (nor genai-prices for RC114): its snapshot holds none, and a later `check`
+    lints and prints what a cold check prints."""
+    app = copy_example("legacy_app", tmp_path)
+    assert run_cli("scan", cwd=app) == run_cli("scan", "--no-cache", cwd=app)
+    [stored] = (app / ".routecheck_cache").glob("snapshot-*.json")
+    assert '"lint": null' in stored.read_text(encoding="utf-8")
+    assert run_cli("check", cwd=app) == run_cli("check", "--no-cache", cwd=app)
+    assert '"lint": null' not in stored.read_text(encoding="utf-8")
+    assert run_cli("scan", cwd=app) == run_cli("scan", "--no-cache", cwd=app)  # the linted one serves it too
+
+
 def test_changed_evidence_is_read_again(run_cli: RunCli, tmp_path: Path) -> None:
     app = copy_example("eval", tmp_path)
     assert run_cli("check", cwd=app).out.splitlines()[-1] == "Found 0 errors, 0 warnings, 1 info in 3 files."

@@ -22,5 +22,6 @@ def run(args: argparse.Namespace) -> int:
 
     snapshot = load_checked(args, use_cache=not args.no_cache)
     result = scan_project(args, snapshot)
+    assert snapshot.lint is not None and snapshot.stale_client is not None  # asked for with lint
     return finish(args, snapshot.target.root, [*snapshot.lint, *snapshot.stale_client, *result.findings],
                   files_scanned=snapshot.policy_files + result.files_scanned, notes=result.notes)

@@ -49,24 +49,30 @@ def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
     return project, load_policy(project.policy_path(args.policy))
 
 
-def load_checked(args: argparse.Namespace, *, use_cache: bool) -> Snapshot:
-    """The policy loaded and linted (lint and RC207 findings, the scan's inputs), from the snapshot
-    cache when nothing it depends on changed; otherwise through the loader, and then cached."""
+def load_checked(args: argparse.Namespace, *, use_cache: bool, lint: bool = True) -> Snapshot:
+    """The policy loaded and, with `lint`, linted (lint and RC207 findings; always the scan's inputs),
+    from the snapshot cache when nothing it depends on changed; otherwise through the loader, and then
+    cached. `scan` asks without `lint`: a cold scan need not price the policy (genai-prices) for RC114."""
     from routecheck.snapshot import Snapshot, read_snapshot, snapshot_key, write_snapshot
 
     key = snapshot_key(Path.cwd(), args.policy, today()) if use_cache else None
     cached = read_snapshot(key) if key is not None else None
-    if cached is not None:
+    if cached is not None and (cached.lint is not None or not lint):
         return cached
-    from routecheck.codegen import stale_client_findings
-    from routecheck.lint import lint_policy
     from routecheck.scan.target import ScanTarget
 
     project, source = load_project(args)
+    linted, stale = None, None
+    if lint:
+        from routecheck.codegen import stale_client_findings
+        from routecheck.lint import lint_policy
+
+        linted = tuple(lint_policy(source, today=today()))
+        stale = tuple(stale_client_findings(project, source, today=today()))
     snapshot = Snapshot(
         target=ScanTarget.of(project, source),
-        lint=tuple(lint_policy(source, today=today())),
-        stale_client=tuple(stale_client_findings(project, source, today=today())),
+        lint=linted,
+        stale_client=stale,
         policy_files=1 + len(source.evidence),
         missing_evidence=tuple(source.missing_evidence.values()),
     )
