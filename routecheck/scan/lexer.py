@@ -87,7 +87,7 @@ class LineIndex:
         if "\r" in text:
             self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
         else:  # the common case, with C-speed splitting
-            self._starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
+            self._starts = [0, *itertools.accumulate(map((1).__add__, map(len, text.split("\n"))))][:-1]
         self._length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:
