@@ -15,9 +15,8 @@ _SELECTOR = re.compile(r"^RC[0-9]{0,3}$")
 @functools.cache
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, ordered by code."""
-    from routecheck.codegen.stale import STALE_CLIENT
     from routecheck.lint.rules import POLICY_RULES
-    from routecheck.scan.rules import CODE_RULES
+    from routecheck.scan.rules import CODE_RULES, STALE_CLIENT
 
     rules = [entry.rule for entry in POLICY_RULES] + CODE_RULES
     rules.append(STALE_CLIENT)

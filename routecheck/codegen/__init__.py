@@ -1,6 +1,7 @@
 """`routecheck generate`: the typed client module rendered from the policy, and its staleness check (RC207)."""
 
 from routecheck.codegen.render import GENERATED_MARKER, render_client
-from routecheck.codegen.stale import STALE_CLIENT, ClientState, client_state, stale_client_findings
+from routecheck.codegen.stale import ClientState, client_state, stale_client_findings
+from routecheck.scan.rules import STALE_CLIENT
 
 __all__ = ["GENERATED_MARKER", "STALE_CLIENT", "ClientState", "client_state", "render_client", "stale_client_findings"]

@@ -11,39 +11,14 @@ from typing import TYPE_CHECKING
 
 from routecheck.atomic import write_atomically
 from routecheck.errors import UsageError
-from routecheck.finding import Finding, Rule, Severity
+from routecheck.finding import Finding
 from routecheck.paths import display_path
+from routecheck.scan.rules import STALE_CLIENT
 
 if TYPE_CHECKING:
     from routecheck.config import Project
     from routecheck.policy.loader import PolicyFile
 
-STALE_CLIENT = Rule(
-    code="RC207",
-    name="stale-client",
-    severity=Severity.ERROR,
-    doc='''\
-The generated client does not match the policy (`routecheck generate --check`).
-
-It renders the client module from the current policy, exactly as `routecheck generate` would, and
-compares it byte for byte with the file `[tool.routecheck] client` names. A missing file, a file
-generated from an older policy (its header records the policy's sha256) and a hand-edited file all fire.
-
-## Why is this bad?
-The client is how the policy is enforced at call time: its `TaskType` literal is what the type
-checker holds calls to, and its tiers, caps and upgrade rules are what the runtime applies. A policy
-change that is not regenerated is a change that reviewers approved but production never runs.
-
-## Example
-```toml
-[tasks.classify_intent]
-tier = "sonnet"        # changed from "haiku" in this commit, but app/llm_routes.py still says haiku
-```
-
-## Use instead
-Run `routecheck generate` and commit the policy and the client together. Never edit the client by hand.
-''',
-)
 
 
 @dataclass(frozen=True)

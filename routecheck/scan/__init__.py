@@ -13,12 +13,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from routecheck.deprecations import hardcoded_model_clause
 from routecheck.finding import Finding, Note
-from routecheck.scan.analyze import Analyzer
 from routecheck.scan.cache import CACHE_FOLDER, FactsCache, content_digest
-from routecheck.scan.config_files import config_facts
 from routecheck.scan.discovery import Selection, SourceFile, discover, file_kind, os_note
 from routecheck.scan.facts import FileFacts, RouteCall, Suppression, Symbols, TaskRef
 from routecheck.scan.pool import map_indices
@@ -34,6 +33,9 @@ from routecheck.scan.rules import (
 )
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
+
+if TYPE_CHECKING:  # the analysis (ast, the lexer, the matcher) is imported only when a file must be read
+    from routecheck.scan.analyze import Analyzer
 
 __all__ = ["ScanResult", "ScanTarget", "scan_target"]
 
@@ -64,6 +66,8 @@ def scan_target(
 
     def analyzer() -> Analyzer:
         if not analyzers:
+            from routecheck.scan.analyze import Analyzer
+
             analyzers.append(Analyzer(settings))
         return analyzers[0]
     selection = Selection(target.root, target.include, target.exclude)
@@ -197,6 +201,8 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
     if cached is not None:
         return digest, cached
     if file.kind == "config":
+        from routecheck.scan.config_files import config_facts
+
         return digest, config_facts(data, analyzer.matcher, analyzer.prefilter)
     if file.kind == "notebook":
         return digest, analyzer.notebook(data)

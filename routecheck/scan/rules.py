@@ -1,6 +1,6 @@
 """The code rules RC200-RC206: each one's identity, documentation page and message, in one place.
 
-RC207 stale-client belongs to the generated client (`routecheck.codegen.stale`).
+RC207 stale-client is declared here too; `routecheck.codegen.stale` is what finds it.
 
 Each rule is declared by a function whose docstring is its page, like the policy rules; the function
 words the finding's message. What a file holds is found by the scanner (`calls`, `strings`,
@@ -288,3 +288,32 @@ def unused_task(task: str) -> str:
     Delete the table, or rename it to what the code calls.
     """
     return f"task type '{task}' is in the policy but no scanned code uses it"
+
+
+#: RC207: found by comparing the generated client with the policy (`routecheck.codegen.stale`).
+STALE_CLIENT = Rule(
+    code="RC207",
+    name="stale-client",
+    severity=Severity.ERROR,
+    doc='''\
+The generated client does not match the policy (`routecheck generate --check`).
+
+It renders the client module from the current policy, exactly as `routecheck generate` would, and
+compares it byte for byte with the file `[tool.routecheck] client` names. A missing file, a file
+generated from an older policy (its header records the policy's sha256) and a hand-edited file all fire.
+
+## Why is this bad?
+The client is how the policy is enforced at call time: its `TaskType` literal is what the type
+checker holds calls to, and its tiers, caps and upgrade rules are what the runtime applies. A policy
+change that is not regenerated is a change that reviewers approved but production never runs.
+
+## Example
+```toml
+[tasks.classify_intent]
+tier = "sonnet"        # changed from "haiku" in this commit, but app/llm_routes.py still says haiku
+```
+
+## Use instead
+Run `routecheck generate` and commit the policy and the client together. Never edit the client by hand.
+''',
+)
