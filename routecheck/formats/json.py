@@ -53,22 +53,29 @@ def dumps(document: dict[str, Any]) -> str:
     scalars, flat objects or lists of flat objects (a report): `json` indents in pure Python, which on tens
     of thousands of findings costs more than the scan that found them; this encodes scalars in C. Anything
     deeper goes to `json.dumps` itself."""
-    if not all(_shallow(value) for value in document.values()):
+    try:
+        parts = ["{"]
+        for index, (key, value) in enumerate(document.items()):
+            parts.append(("\n  " if index == 0 else ",\n  ") + _ENCODE(key) + ": ")
+            if isinstance(value, dict):
+                parts.append(_flat(value, "  "))
+            elif isinstance(value, list) and value:
+                parts.append("[\n    " + ",\n    ".join(_flat(item, "    ") for item in value) + "\n  ]")
+            else:
+                parts.append(_scalar(value) if not isinstance(value, list) else "[]")
+        parts.append("\n}" if document else "}")
+    except (_Deeper, TypeError):  # TypeError: a key that is not a string
         return json.dumps(document, indent=2, ensure_ascii=False)
-    parts = ["{"]
-    for index, (key, value) in enumerate(document.items()):
-        parts.append(("\n  " if index == 0 else ",\n  ") + _ENCODE(key) + ": ")
-        if isinstance(value, dict):
-            parts.append(_flat(value, "  "))
-        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-            parts.append("[\n    " + ",\n    ".join(_flat(item, "    ") for item in value) + "\n  ]")
-        else:
-            parts.append(json.dumps(value, ensure_ascii=False))
-    parts.append("\n}" if document else "}")
     return "".join(parts)
 
 
-def _flat(mapping: dict[str, Any], pad: str) -> str:
+class _Deeper(Exception):
+    """A value nested deeper than this encoder's shapes."""
+
+
+def _flat(mapping: object, pad: str) -> str:
+    if not isinstance(mapping, dict):
+        raise _Deeper
     if not mapping:
         return "{}"
     inner = pad + "  "
@@ -76,23 +83,15 @@ def _flat(mapping: dict[str, Any], pad: str) -> str:
             + f"\n{pad}}}")
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _shallow(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(isinstance(v, _SCALARS) for v in value.values())
-    if isinstance(value, list):
-        return all(isinstance(item, dict) and _shallow(item) for item in value) or not value
-    return isinstance(value, _SCALARS)
-
-
 def _scalar(value: Any) -> str:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return _ENCODE(value)
-    if isinstance(value, int) and not isinstance(value, bool):
+    if kind is int:
         return int.__repr__(value)
-    return json.dumps(value)
+    if value is None or kind is bool or kind is float:
+        return json.dumps(value)
+    raise _Deeper
 
 
 _ENCODE: Callable[[str], str] = json.encoder.encode_basestring  # the C encoder when available, as json uses
