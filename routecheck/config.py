@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from routecheck.documents import validate
+from routecheck.documents import TomlDocument, about_file, validate
+from routecheck.errors import ConfigError, Problem
 from routecheck.policy.model import RuleCode
 from routecheck.pyproject import DEFAULT_POLICY, find_config_table
 
@@ -44,10 +45,26 @@ class Project:
     root: Path
     config: Config
     pyproject: Path | None
+    document: TomlDocument | None = field(default=None, compare=False, repr=False)
 
     def policy_path(self, override: Path | None = None) -> Path:
         """`--policy` wins (relative to cwd), then `[tool.routecheck] policy` (relative to the root)."""
         return override if override is not None else self.root / self.config.policy
+
+    def sets(self, key: str) -> bool:
+        """Whether pyproject.toml's `[tool.routecheck]` table gives `key` (a path the user chose there)."""
+        return self.document is not None and key in self.config.model_fields_set
+
+    def file_error(self, key: str, subject: str, problems: tuple[Problem, ...]) -> ConfigError:
+        """`problems` of reading the file that `[tool.routecheck] key` names, those without a line moved onto
+        that key: `pyproject.toml:2:1: tool.routecheck.policy: policy file 'p.toml' not found`."""
+        assert self.document is not None
+        value, where = str(getattr(self.config, key)), ("tool", "routecheck", key)
+        return ConfigError(
+            p if p.line is not None else self.document.problem(where, about_file(subject, value, p.message))
+            for p in problems
+        )
+
 
 
 def find_project(start: Path) -> Project:
@@ -56,4 +73,4 @@ def find_project(start: Path) -> Project:
     if found.document is None:
         return Project(found.root, Config(), None)
     config = validate(found.document, Config, found.table, at=("tool", "routecheck"))
-    return Project(found.root, config, found.pyproject)
+    return Project(found.root, config, found.pyproject, found.document)

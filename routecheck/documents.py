@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from routecheck.errors import ConfigError, Problem
+from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.paths import display_path
 from routecheck.toml_locate import KeyLocator, KeyPath
 
@@ -52,16 +53,9 @@ def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
     """Read and parse `path`; raise a located ConfigError for anything but a valid UTF-8 TOML file."""
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem(shown, None, None, "", f"{what} not found")]) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem(shown, None, None, "", f"{what} is a directory, not a file")]) from None
-    except OSError as exc:
-        raise ConfigError([Problem(shown, None, None, "", f"cannot read {what}: {exc.strerror}")]) from None
-    except ValueError:  # the OS cannot even name the file: a NUL character in the path
-        problem = Problem(shown, None, None, "", f"cannot read {what}: its name contains a NUL character")
-        raise ConfigError([problem]) from None
+        raw = read_regular_file(path)
+    except UnreadableFile as exc:
+        raise ConfigError([Problem(shown, None, None, "", exc.about(what))]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,9 +72,98 @@ def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
         raise ConfigError([_syntax_problem(shown, text, str(exc))]) from None
     except (ValueError, RecursionError) as exc:
         # tomllib lets a few errors through unwrapped: integers over the int-conversion limit, deep nesting
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ConfigError([Problem(shown, None, None, "", f"invalid TOML: {reason}")]) from None
+        raise ConfigError([_unwrapped_problem(shown, text, exc)]) from None
+    if _depth(data) > _MAX_NESTING and _too_deep(text) is not None:
+        # tomllib took it, but the locator (recursive too) and every later walk would not
+        raise ConfigError([_unwrapped_problem(shown, text, RecursionError())])
     return TomlDocument(path, text, data, KeyLocator(text))
+
+
+#: Arrays and inline tables may nest this deep: tomllib's own limit is the interpreter's recursion limit,
+#: which a value that broke it passes somewhere, and the locator's is lower still.
+_MAX_NESTING = 100
+_MAX_INT_DIGITS = 4300  # sys.get_int_max_str_digits()'s default
+
+
+def _unwrapped_problem(shown: str, text: str, exc: Exception) -> Problem:
+    """A located problem for what tomllib raised without a position: the deep value or the long integer."""
+    deep = isinstance(exc, RecursionError)
+    offset = _too_deep(text) if deep else _too_long_integer(text)
+    what = (f"arrays and inline tables nested too deeply (expected at most {_MAX_NESTING} levels)" if deep
+            else f"integer with more than {_MAX_INT_DIGITS} digits")
+    if offset is None:
+        reason = "nested too deeply" if deep else str(exc)
+        return Problem(shown, None, None, "", f"invalid TOML: {reason}")
+    # the text before the value is valid up to its key: the locator finds the key the value belongs to
+    locator = KeyLocator(text[: offset + 1])
+    key = locator.key_at(offset)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(shown, line, column, format_key(key), f"invalid TOML: {what}")
+
+
+def _depth(data: object) -> int:
+    """How deeply `data`'s tables and arrays nest, found without recursion."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
+
+
+def _values(text: str) -> typing.Iterator[tuple[int, str, int]]:
+    """(offset, character, nesting depth) of each character of `text` outside strings and comments."""
+    i, depth, n, previous = 0, 0, len(text), ""
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if c == '"' and text[j] == "\\" else 1
+            i, previous = j + len(quote), c
+            continue
+        # a bracket opens a value inside another or just after `=`; at the top it is a table header
+        if c in "[{" and (depth > 0 or previous == "="):
+            depth += 1
+        elif c in "]}" and depth > 0:
+            depth -= 1
+        yield i, c, depth
+        if c not in " \t":
+            previous = c
+        i += 1
+
+
+def _too_deep(text: str) -> int | None:
+    """Where the value that nests too deeply begins (its key's value, not the innermost bracket)."""
+    outermost = 0
+    for i, c, depth in _values(text):
+        if depth == 1 and c in "[{":
+            outermost = i
+        elif depth > _MAX_NESTING:
+            return outermost
+    return None
+
+
+def _too_long_integer(text: str) -> int | None:
+    start, digits, last = 0, 0, -2
+    for i, c, _ in _values(text):
+        if c.isdigit() or (c == "_" and last == i - 1):
+            if last != i - 1:
+                start, digits = i, 0
+            digits += c != "_"
+            last = i
+            if digits > _MAX_INT_DIGITS:
+                return start
+    return None
 
 
 def _syntax_problem(shown: str, text: str, message: str) -> Problem:
@@ -104,6 +187,13 @@ def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) 
     except pydantic.ValidationError as exc:
         problems = [doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()]
         raise ConfigError(sorted(problems, key=in_file_order)) from None
+
+
+def about_file(subject: str, ref: str, message: str) -> str:
+    """`policy file not found` -> `policy file 'p.toml' not found`: the message names the path it is about."""
+    if subject in message:
+        return message.replace(subject, f"{subject} {ref!r}", 1)
+    return f"{subject} {ref!r}: {message}"
 
 
 def in_file_order(problem: Problem) -> tuple[str, int, int]:

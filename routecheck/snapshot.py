@@ -22,6 +22,7 @@ from typing import Any
 from routecheck import __version__
 from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError
+from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding, Severity
 from routecheck.formats.json import finding_to_json
 from routecheck.scan.cache import CACHE_FOLDER
@@ -130,8 +131,8 @@ def _file_digest(path: Path | None) -> str:
     if path is None:
         return "none"
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular_file(path)).hexdigest()
+    except UnreadableFile:
         return "unreadable"
 
 

@@ -34,6 +34,11 @@ class KeyLocator:
             key = key[:-1]
         return 1, 1
 
+    def key_at(self, offset: int) -> KeyPath:
+        """The deepest key path that starts last at or before `offset` (the key a value there belongs to)."""
+        before = [(start, len(key), key) for key, start in self._offsets.items() if start <= offset]
+        return max(before)[2] if before else ()
+
 
 class _Scanner:
     def __init__(self, text: str) -> None:

@@ -29,3 +29,25 @@ class Run:
 
 WritePolicy = Callable[..., Path]
 RunCli = Callable[..., Run]
+
+#: A one-tier, one-task policy with volumes, at ONE_TIER_WHERE (the default policy path).
+ONE_TIER_POLICY = """\
+version = 1
+default_tier = "sonnet"
+
+[tiers.sonnet]
+model = "claude-sonnet-4-6"
+rank = 1
+input_usd_per_mtok = 3.00
+output_usd_per_mtok = 15.00
+
+[tasks.t]
+tier = "sonnet"
+kind = "extraction"
+output = "json"
+stakes = "low"
+calls_per_day = 100
+input_tokens = 100
+output_tokens = 100
+"""
+ONE_TIER_WHERE = "policies/routing.toml"

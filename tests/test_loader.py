@@ -87,7 +87,7 @@ def test_toml_syntax_errors(write_policy: WritePolicy, text: str, expected: str)
 
 def test_toml_nested_too_deeply_is_an_error_not_a_crash(write_policy: WritePolicy) -> None:
     assert policy_errors(write_policy, "x = " + "[" * 5000 + "]" * 5000 + "\n") == [
-        "routing.toml: invalid TOML: nested too deeply"
+        "routing.toml:1:5: x: invalid TOML: arrays and inline tables nested too deeply (expected at most 100 levels)"
     ]
 
 

@@ -43,10 +43,16 @@ def today() -> date:
 def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
     """The project config around the current directory and its policy, loaded once."""
     from routecheck.config import find_project
+    from routecheck.errors import ConfigError
     from routecheck.policy.loader import load_policy
 
     project = find_project(Path.cwd())
-    return project, load_policy(project.policy_path(args.policy))
+    try:
+        return project, load_policy(project.policy_path(args.policy))
+    except ConfigError as exc:
+        if args.policy is None and project.sets("policy"):
+            raise project.file_error("policy", "policy file", exc.problems) from None
+        raise
 
 
 def load_checked(args: argparse.Namespace, *, use_cache: bool, lint: bool = True) -> Snapshot:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from routecheck.atomic import write_atomically
-from routecheck.errors import UsageError
+from routecheck.errors import Problem, UsageError
+from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding
 from routecheck.paths import display_path
 from routecheck.scan.rules import STALE_CLIENT
@@ -78,6 +79,7 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None, 
     from routecheck.cost.book import require_prices
     from routecheck.runtime.policy import RuntimePolicy
 
+    from_config = out is None
     if out is None:
         if project.config.client is None:
             raise UsageError("no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE")
@@ -85,11 +87,17 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None, 
     policy = RuntimePolicy.from_policy(source.policy, require_prices(source, today), sha256=source.sha256)
     expected = render_client(policy, source=_policy_name(source.path, out))
     try:
-        actual: str | None = out.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        actual = None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read the client file {display_path(out)}: {exc}") from None
+        actual: str | None = read_regular_file(out).decode("utf-8")
+    except UnreadableFile as exc:
+        if exc.missing:
+            actual = None
+        elif from_config and project.sets("client"):
+            problem = Problem(display_path(out), None, None, "", exc.about("client file"))
+            raise project.file_error("client", "client file", (problem,)) from None
+        else:
+            raise UsageError(f"{display_path(out)}: {exc.about('client file')}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{display_path(out)}: the client file is not valid UTF-8") from None
     return ClientState(out, display_path(out), expected, actual)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from routecheck.documents import TomlDocument, in_file_order, read_toml, validate
+from routecheck.documents import TomlDocument, about_file, in_file_order, read_toml, validate
 from routecheck.errors import ConfigError, Problem
 from routecheck.policy.evidence import Evidence, evidence_problems
 from routecheck.policy.model import Policy
@@ -98,12 +98,7 @@ def _absent(path: Path) -> bool:
 def _evidence_load_problems(doc: TomlDocument, task: str, ref: str, exc: ConfigError) -> list[Problem]:
     # A missing or unreadable file is the policy's mistake: point at the key that names it.
     key = ("tasks", task, "evidence")
-    return [p if p.line is not None else doc.problem(key, _about_evidence_file(ref, p.message)) for p in exc.problems]
+    return [
+        p if p.line is not None else doc.problem(key, about_file("evidence file", ref, p.message)) for p in exc.problems
+    ]
 
-
-def _about_evidence_file(ref: str, message: str) -> str:
-    # "evidence file not found" -> "evidence file 'evidence/a.toml' not found"
-    subject = "evidence file"
-    if subject in message:
-        return message.replace(subject, f"{subject} {ref!r}", 1)
-    return f"{subject} {ref!r}: {message}"

@@ -10,7 +10,8 @@ import keyword
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 Kind = Literal[
     "classification",
@@ -56,7 +57,11 @@ ModelId = Annotated[str, StringConstraints(pattern=MODEL_ID_PATTERN, max_length=
 RuleCode = Annotated[str, StringConstraints(pattern=RULE_CODE_PATTERN)]
 Grader = Annotated[str, StringConstraints(pattern=GRADER_PATTERN)]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
-Usd = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+#: Bounds that keep every money figure (price x tokens x calls x 30 days) far below what Decimal shows
+#: to the cent, so lint, cost and diff accept exactly what the loader accepts.
+MAX_USD_PER_MTOK = 1_000_000
+MAX_VOLUME = 1_000_000_000
+Usd = Annotated[float, Field(ge=0, le=MAX_USD_PER_MTOK, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -107,9 +112,9 @@ class Task(_Strict):
     touches: list[Touch] = Field(default_factory=list)
     max_tokens: int = Field(default=1024, ge=1, description="Cap on output tokens per call.")
     latency: Literal["interactive", "batch"] = "interactive"
-    calls_per_day: int | None = Field(default=None, ge=0, description="Volume for the cost model.")
-    input_tokens: int | None = Field(default=None, ge=0, description="Average input tokens per call.")
-    output_tokens: int | None = Field(default=None, ge=0, description="Average output tokens per call.")
+    calls_per_day: int | None = Field(default=None, ge=0, le=MAX_VOLUME, description="Volume for the cost model.")
+    input_tokens: int | None = Field(default=None, ge=0, le=MAX_VOLUME, description="Average input tokens per call.")
+    output_tokens: int | None = Field(default=None, ge=0, le=MAX_VOLUME, description="Average output tokens per call.")
     batch: bool = Field(default=False, description="Sent through the Message Batches API (billed at batch rates).")
     cache_read_ratio: float = Field(
         default=0.0, ge=0, le=1, allow_inf_nan=False,
@@ -159,6 +164,14 @@ class Policy(_Strict):
     tiers: dict[Name, Tier] = Field(min_length=1)
     gate: Gate = Gate()
     tasks: dict[Name, Task] = Field(default_factory=dict)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_an_integer(cls, value: object) -> object:
+        # Literal[1] alone takes `true` and `1.0` (they equal 1); the format's integers are integers
+        if isinstance(value, bool | float):
+            raise PydanticCustomError("int_type", "Input should be a valid integer")
+        return value
 
     def rank(self, tier: str) -> int:
         return self.tiers[tier].rank

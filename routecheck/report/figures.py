@@ -83,6 +83,7 @@ class LedgerReport:
     until: float
     tasks: tuple[TaskFigures, ...]
     eval_calls: int
+    skipped_rows: int = 0
 
     @property
     def days(self) -> Decimal:
@@ -111,7 +112,7 @@ def build_report(summary: LedgerSummary, source: PolicyFile, *, ledger: str, sin
     prices = price_book(source.policy, datetime.fromtimestamp(until, UTC).date())
     figures = tuple(_task(name, by_task[name], summary.latency.get(name, (None, None)), source, days, prices)
                     for name in sorted(by_task))
-    return LedgerReport(ledger, since, until, figures, summary.eval_calls)
+    return LedgerReport(ledger, since, until, figures, summary.eval_calls, summary.skipped_rows)
 
 
 def _task(name: str, groups: list[CallGroup], latency: tuple[float | None, float | None], source: PolicyFile,

@@ -30,6 +30,23 @@ _NANO_COST: dict[Dialect, str] = {
     "sqlite": "CAST(cost_usd * 1000000000.0 + 0.5 AS INTEGER)",  # costs are >= 0: truncation is floor
     "postgresql": "CAST(floor(cost_usd * CAST(1000000000.0 AS double precision) + 0.5) AS bigint)",
 }
+#: A call costs less than this: a row above it (or NaN, infinite, negative) is corrupt, and summing it
+#: as nanodollars could overflow a 64-bit integer.
+MAX_CALL_USD = 10_000
+_NUMBER = "IN ('integer', 'real')"
+#: The rows `report` can count. SQLite keeps any value in any column (a BLOB task, a text cost);
+#: PostgreSQL's columns are typed, so only the cost's range is left to check.
+_VALID: dict[Dialect, str] = {
+    "sqlite": (
+        f"typeof(ts) {_NUMBER} AND typeof(task) = 'text' AND typeof(requested_tier) = 'text' "
+        "AND typeof(tier) = 'text' AND typeof(model) = 'text' AND typeof(upgrade) IN ('text', 'null') "
+        "AND typeof(validation) IN ('text', 'null') AND typeof(status) = 'text' AND typeof(purpose) = 'text' "
+        f"AND typeof(latency_ms) {_NUMBER} AND typeof(cost_usd) {_NUMBER} "
+        f"AND typeof(instance) = 'text' AND typeof(policy_sha256) = 'text' "
+        f"AND cost_usd >= 0 AND cost_usd < {MAX_CALL_USD}"
+    ),
+    "postgresql": f"cost_usd >= 0 AND cost_usd < {MAX_CALL_USD}",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,7 @@ class LedgerSummary:
     groups: tuple[CallGroup, ...]
     latency: Mapping[str, tuple[float | None, float | None]]  # task -> (p50, p95) of its successful calls
     eval_calls: int
+    skipped_rows: int = 0  # rows of the window (or without a usable time) whose values cannot be counted
 
 
 class Backend(Protocol):
@@ -96,24 +114,30 @@ def open_backend(target: str) -> Iterator[Backend]:
 
 def read_summary(backend: Backend, *, since: float, until: float) -> LedgerSummary:
     """The window's live calls grouped, their latency percentiles per task, and the count of eval calls."""
-    nano = _NANO_COST[backend.dialect]
+    nano, valid = _NANO_COST[backend.dialect], _VALID[backend.dialect]
     keys = "task, requested_tier, tier, model, upgrade, status, validation"
     found = backend.rows(
-        f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' GROUP BY {keys}",
+        f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' AND {valid} "
+        f"GROUP BY {keys}",
         (since, until),
     )
     groups = tuple(sorted((_call_group(row) for row in found), key=_group_key))
-    [(eval_calls,)] = backend.rows(f"SELECT COUNT(*) FROM calls WHERE {_WINDOW} AND purpose <> 'live'",
+    [(eval_calls,)] = backend.rows(f"SELECT COUNT(*) FROM calls WHERE {_WINDOW} AND purpose <> 'live' AND {valid}",
                                    (since, until))
-    return LedgerSummary(groups, _latency(backend, groups, since, until), int(eval_calls))
+    # a time that is not a number never falls in a window: such a row is counted as skipped wherever it is
+    untimed = f"typeof(ts) NOT {_NUMBER} OR " if backend.dialect == "sqlite" else ""
+    [(skipped,)] = backend.rows(f"SELECT COUNT(*) FROM calls WHERE NOT ({valid}) AND ({untimed}{_WINDOW})",
+                                (since, until))
+    return LedgerSummary(groups, _latency(backend, groups, since, until), int(eval_calls), int(skipped))
 
 
 def read_instances(backend: Backend, *, since: float, until: float) -> tuple[InstanceGroup, ...]:
     """The window's live calls grouped by replica and policy version."""
-    nano = _NANO_COST[backend.dialect]
+    nano, valid = _NANO_COST[backend.dialect], _VALID[backend.dialect]
     keys = "instance, policy_sha256, tier, upgrade, status"
     found = backend.rows(
-        f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' GROUP BY {keys}",
+        f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' AND {valid} "
+        f"GROUP BY {keys}",
         (since, until),
     )
     groups = (InstanceGroup(row[0], row[1], row[2], row[3], row[4], int(row[5]), int(row[6])) for row in found)
@@ -135,7 +159,7 @@ def _latency(backend: Backend, groups: Sequence[CallGroup], since: float,
         ordered = " ".join("percentile_disc(?) WITHIN GROUP (ORDER BY latency_ms)," for _ in PERCENTILES)
         found = backend.rows(
             f"SELECT task, {ordered} COUNT(*) FROM calls WHERE {_WINDOW} AND purpose = 'live' AND status = 'ok' "
-            "GROUP BY task", (*PERCENTILES, since, until),
+            f"AND {_VALID['postgresql']} GROUP BY task", (*PERCENTILES, since, until),
         )
         return tasks | {row[0]: (row[1], row[2]) for row in found}
     ok: dict[str, int] = {}
@@ -149,7 +173,7 @@ def _latency(backend: Backend, groups: Sequence[CallGroup], since: float,
     pairs = ", ".join("(?, ?)" for _ in wanted)
     found = backend.rows(
         f"WITH ranked AS (SELECT task, latency_ms, ROW_NUMBER() OVER (PARTITION BY task ORDER BY latency_ms) AS rank "
-        f"FROM calls WHERE {_WINDOW} AND purpose = 'live' AND status = 'ok') "
+        f"FROM calls WHERE {_WINDOW} AND purpose = 'live' AND status = 'ok' AND {_VALID['sqlite']}) "
         f"SELECT task, rank, latency_ms FROM ranked WHERE (task, rank) IN (VALUES {pairs})",
         (since, until, *(value for pair in sorted(wanted) for value in pair)),
     )
@@ -172,6 +196,7 @@ class _SQLite:
         if self._version < 2:  # a version 1 file has no replica or policy columns
             sql = sql.replace("SELECT instance, policy_sha256,", "SELECT '', '',")
             sql = sql.replace("GROUP BY instance, policy_sha256,", "GROUP BY")
+            sql = sql.replace("AND typeof(instance) = 'text' AND typeof(policy_sha256) = 'text' ", "")
         try:
             return self._connection.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from routecheck.report.figures import Advice, LedgerReport, TaskFigures
+from routecheck.report.ledger_reader import MAX_CALL_USD
 
 FORMATS = ("text", "json", "markdown")
 REVERT_TEST = ("(revert test: the Wilson 95% lower bound of the live validation failure rate is above the "
@@ -86,6 +87,8 @@ def text(report: LedgerReport) -> str:
             out += ["  " + line for line in _advice_lines(t.task, t.advice)]
     if report.eval_calls:
         out += ["", f"({report.eval_calls} calls made by `routecheck eval` are not counted)"]
+    if report.skipped_rows:
+        out += ["", skipped_note(report.skipped_rows)]
     revert = [t.task for t in report.tasks if t.advice is not None and t.advice.revert]
     out += ["", f"revert advised: {', '.join(revert)}" if revert else "revert advised: none"]
     if any(t.advice is not None for t in report.tasks):
@@ -130,6 +133,8 @@ def to_json(report: LedgerReport) -> str:
         "eval_calls": report.eval_calls,
         "tasks": [task(t) for t in report.tasks],
     }
+    if report.skipped_rows:  # only then: a sound ledger's report stays as it was
+        payload["skipped_rows"] = report.skipped_rows
     return json.dumps(payload, indent=2) + "\n"
 
 
@@ -151,7 +156,15 @@ def markdown(report: LedgerReport) -> str:
         out.extend(f"  - `{line.split(': ', 1)[1]}`" for line in lines[1:])
     if advice:
         out += ["", REVERT_TEST]
+    if report.skipped_rows:
+        out += ["", skipped_note(report.skipped_rows)]
     return "\n".join(out) + "\n"
+
+
+def skipped_note(rows: int) -> str:
+    """The note for corrupted rows: counted, left out, and said so."""
+    return (f"note: {rows} ledger {'row was' if rows == 1 else 'rows were'} skipped: a value of the wrong type "
+            f"or out of range (a cost below 0 or of {MAX_CALL_USD:,} USD or more)")
 
 
 RENDERERS = {"text": text, "json": to_json, "markdown": markdown}

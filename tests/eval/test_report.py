@@ -281,3 +281,43 @@ def test_revert_advice_in_paired_terms(project: Path, capsys: pytest.CaptureFixt
     assert [line for line in out.splitlines() if "classify_intent:" in line] == [
         "  REVERT classify_intent: live validation failures 30.0% (lower 95% bound 18.1%) are clearly above the "
         "reference's error rate in the evidence 6.0% plus max_regression 5.0% = 11.0% (evidence/classify_intent.toml)"]
+
+
+def corrupt(ledger: Path) -> None:
+    """Three rows SQLite took but report cannot count: a BLOB task, a text cost, a time that is not a number."""
+    columns = ("ts, task, requested_tier, tier, model, upgrade, input_tokens, output_tokens, cost_usd, latency_ms, "
+               "validation, status, error_type, purpose, instance, policy_sha256")
+    with sqlite3.connect(ledger) as connection:
+        for n, (column, value) in enumerate([("task", b"\x00\xff"), ("cost_usd", "lots"), ("ts", "yesterday")]):
+            chosen = columns.replace(column, "?", 1) if column != "ts" else "?" + columns[2:]
+            connection.execute(f"INSERT INTO calls ({columns}, row_id) SELECT {chosen}, ? FROM calls "
+                               "WHERE task = 'draft_email' LIMIT 1", (value, f"corrupt-{n}"))
+        [(rows,)] = connection.execute("SELECT COUNT(*) FROM calls WHERE row_id LIKE 'corrupt-%'").fetchall()
+    assert rows == 3
+
+
+SKIPPED = ("note: 3 ledger rows were skipped: a value of the wrong type or out of range (a cost below 0 or of "
+           "10,000 USD or more)\n")
+
+
+def test_corrupted_rows_are_skipped_and_counted(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corrupt(project / "ledger.db")
+    code = main(["report", "--ledger", "ledger.db", "--since", "7d", "--until", "2026-11-24T00:00:00Z"])
+    before, after = TEXT.split("\nrevert advised:")
+    assert (code, capsys.readouterr().out) == (1, f"{before}\n{SKIPPED}\nrevert advised:{after}")
+
+
+def test_corrupted_rows_in_json_and_markdown(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corrupt(project / "ledger.db")
+    main(["report", "--ledger", "ledger.db", "--until", "2026-11-24T00:00:00Z", "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["skipped_rows"] == 3
+    main(["report", "--ledger", "ledger.db", "--until", "2026-11-24T00:00:00Z", "--format", "markdown"])
+    assert capsys.readouterr().out == f"{MARKDOWN}\n{SKIPPED}"
+
+
+def test_corrupted_rows_by_instance(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["report", "--ledger", "ledger.db", "--until", "2026-11-24T00:00:00Z", "--by", "instance"])
+    sound = capsys.readouterr().out
+    corrupt(project / "ledger.db")
+    assert main(["report", "--ledger", "ledger.db", "--until", "2026-11-24T00:00:00Z", "--by", "instance"]) == 0
+    assert capsys.readouterr().out == sound
