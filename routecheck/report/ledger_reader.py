@@ -114,13 +114,8 @@ def open_backend(target: str) -> Iterator[Backend]:
 
 def read_summary(backend: Backend, *, since: float, until: float) -> LedgerSummary:
     """The window's live calls grouped, their latency percentiles per task, and the count of eval calls."""
-    nano, valid = _NANO_COST[backend.dialect], _VALID[backend.dialect]
-    keys = "task, requested_tier, tier, model, upgrade, status, validation"
-    found = backend.rows(
-        f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' AND {valid} "
-        f"GROUP BY {keys}",
-        (since, until),
-    )
+    valid = _VALID[backend.dialect]
+    found = _live_groups(backend, "task, requested_tier, tier, model, upgrade, status, validation", since, until)
     groups = tuple(sorted((_call_group(row) for row in found), key=_group_key))
     [(eval_calls,)] = backend.rows(f"SELECT COUNT(*) FROM calls WHERE {_WINDOW} AND purpose <> 'live' AND {valid}",
                                    (since, until))
@@ -131,15 +126,16 @@ def read_summary(backend: Backend, *, since: float, until: float) -> LedgerSumma
     return LedgerSummary(groups, _latency(backend, groups, since, until), int(eval_calls), int(skipped))
 
 
+def _live_groups(backend: Backend, keys: str, since: float, until: float) -> list[tuple[Any, ...]]:
+    """The window's sound live rows grouped by the columns `keys`: each group's values, count and nanodollars."""
+    nano, valid = _NANO_COST[backend.dialect], _VALID[backend.dialect]
+    return backend.rows(f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND "
+                        f"purpose = 'live' AND {valid} GROUP BY {keys}", (since, until))
+
+
 def read_instances(backend: Backend, *, since: float, until: float) -> tuple[InstanceGroup, ...]:
     """The window's live calls grouped by replica and policy version."""
-    nano, valid = _NANO_COST[backend.dialect], _VALID[backend.dialect]
-    keys = "instance, policy_sha256, tier, upgrade, status"
-    found = backend.rows(
-        f"SELECT {keys}, COUNT(*), SUM({nano}) FROM calls WHERE {_WINDOW} AND purpose = 'live' AND {valid} "
-        f"GROUP BY {keys}",
-        (since, until),
-    )
+    found = _live_groups(backend, "instance, policy_sha256, tier, upgrade, status", since, until)
     groups = (InstanceGroup(row[0], row[1], row[2], row[3], row[4], int(row[5]), int(row[6])) for row in found)
     return tuple(sorted(groups, key=lambda g: (g.instance, g.policy_sha256, g.tier, g.upgrade or "", g.status)))
 
