@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sysconfig
 import time
@@ -120,6 +121,19 @@ def test_process_pool_gives_the_same_facts() -> None:
     serial = map_indices(task, [1] * len(texts), workers=1)
     assert [len(f.models) + len(f.sdk_calls) + len(f.route_calls) for f in serial] == [1, 1, 1, 1, 1]
     assert map_indices(task, [1] * len(texts), workers=2, min_weight=0) == serial
+
+
+def test_what_a_dead_worker_did_not_send_is_done_in_this_process() -> None:
+    from routecheck.scan.pool import map_indices
+
+    parent = os.getpid()
+
+    def task(index: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the worker dies before sending anything
+        return index * 2
+
+    assert map_indices(task, [1] * 40, workers=2, min_weight=0) == [i * 2 for i in range(40)]
 
 
 def test_a_scan_across_workers_finds_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:

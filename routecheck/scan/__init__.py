@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from routecheck.deprecations import hardcoded_model_clause
 from routecheck.finding import Finding, Note
@@ -99,7 +99,8 @@ def scan_target(
 
     if pending:
         analyzer()  # before any worker is forked, so that every process shares it
-    for (file, info), done in zip(pending, map_indices(analyse, [info.st_size for _, info in pending]), strict=True):
+    analysed = map_indices(analyse, [info.st_size for _, info in pending], pack=_pack, unpack=_unpack)
+    for (file, info), done in zip(pending, analysed, strict=True):
         if isinstance(done, Note):
             notes.append(done)
             facts[file] = FileFacts()
@@ -207,6 +208,18 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
     if file.kind == "notebook":
         return digest, analyzer.notebook(data)
     return digest, analyzer.python(data)
+
+
+def _pack(done: Note | tuple[str, FileFacts]) -> object:
+    """A worker's result as plain lists, which cross a process boundary faster than dataclasses."""
+    return done if isinstance(done, Note) else (done[0], done[1].to_json())
+
+
+def _unpack(packed: object) -> Note | tuple[str, FileFacts]:
+    if isinstance(packed, Note):
+        return packed
+    digest, facts = cast(tuple[str, list[Any]], packed)
+    return digest, FileFacts.from_json(facts)
 
 
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
