@@ -174,3 +174,14 @@ def test_deeply_nested_input_gives_a_note_or_a_finding(source: str, expected: tu
     assert time.perf_counter() - started < 20
     found = [(f.code, f.line, f.column) for f in result.findings]
     assert (found, [(n.line, n.column, n.message) for n in result.notes]) == expected
+
+
+def test_a_file_is_read_whole_whatever_its_stat_said_and_never_past_the_limit(tmp_path: Path) -> None:
+    from routecheck.scan import _read
+
+    path = tmp_path / "grown.py"
+    path.write_bytes(b"x" * 100)
+    assert _read(path, 100, 1_000) == b"x" * 100
+    assert _read(path, 50, 1_000) == b"x" * 100  # grew since its stat
+    assert _read(path, 200, 1_000) == b"x" * 100  # shrank
+    assert _read(path, 50, 60) == b"x" * 61  # one byte past the limit shows it is over
