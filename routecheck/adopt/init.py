@@ -10,7 +10,7 @@ from routecheck.adopt.draft import Draft, draft_policy
 from routecheck.adopt.pyproject_table import add_config_table
 from routecheck.adopt.survey import Survey, survey_files
 from routecheck.atomic import write_atomically
-from routecheck.config import Project, find_project
+from routecheck.config import Config, Project, find_project
 from routecheck.cost.prices import Prices
 from routecheck.errors import ConfigError, Problem, RoutecheckError
 from routecheck.finding import Finding
@@ -37,7 +37,7 @@ def init_project(start: Path, policy_override: Path | None, *, force: bool, toda
     if policy_path.exists() and not force:
         raise ConfigError([Problem(shown, 1, 1, "", "policy file already exists; init never overwrites it "
                                    "(expected --force to replace it)")])
-    findings = _scan(project, policy_path)
+    findings = _scan(project, policy_path, today)
     survey = survey_files(findings)
     draft = draft_policy(survey, _prices(survey, today), today=today, price_source=_price_source())
     if not draft.tiers:
@@ -52,17 +52,15 @@ def init_project(start: Path, policy_override: Path | None, *, force: bool, toda
 
 
 def _project(start: Path) -> Project:
-    """The project with a [tool.routecheck] table, else the folder of the nearest pyproject.toml, else `start`."""
+    """The folder of the nearest pyproject.toml (else `start`), with its [tool.routecheck] table if it has one."""
     project = find_project(start)
-    if project.pyproject is not None:
-        return project
     for folder in (start.resolve(), *start.resolve().parents):
         if (folder / "pyproject.toml").is_file():
-            return Project(folder, project.config, None)
-    return project
+            return project if project.root == folder else Project(folder, Config(), None)
+    return project if project.pyproject is None else Project(start.resolve(), Config(), None)
 
 
-def _scan(project: Project, policy_path: Path) -> list[Finding]:
+def _scan(project: Project, policy_path: Path, today: date) -> list[Finding]:
     from routecheck.scan import scan_target
     from routecheck.scan.target import ScanTarget
 
@@ -74,7 +72,7 @@ def _scan(project: Project, policy_path: Path) -> list[Finding]:
         policy_path=policy_path, policy_display=display_path(policy_path), evidence_paths=(), tier_models=(),
         tasks=(),
     )
-    result = scan_target([], target, whole_project=False, today=date.today(), use_cache=False)
+    result = scan_target([], target, whole_project=False, today=today, use_cache=False)
     return list(result.findings)
 
 
