@@ -15,10 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from routecheck.cost.source import SOURCE
 from support import FIXTURES, RunCli
 
 APP = FIXTURES / "adopt" / "helpdesk"
 EXPECTED = FIXTURES / "adopt" / "expected"
+POLICY = (EXPECTED / "routing.toml").read_text().replace("genai-prices 0.2.3", SOURCE)
 
 INIT_OUT = """\
 wrote policies/routing.toml: 3 tiers (haiku, sonnet, opus), 6 tasks, each on the model the code uses today; \
@@ -89,7 +92,7 @@ def test_init_writes_the_policy_the_code_implies_and_never_overwrites_it(app: Pa
     done = run_cli("init", cwd=app)
     assert (done.code, done.err) == (0, "")
     assert done.out == INIT_OUT + PRE_COMMIT
-    assert (app / "policies" / "routing.toml").read_text() == (EXPECTED / "routing.toml").read_text()
+    assert (app / "policies" / "routing.toml").read_text() == POLICY
     assert (app / "pyproject.toml").read_text() == (EXPECTED / "pyproject.toml").read_text()
     linted = run_cli("lint", cwd=app)
     assert (linted.code, lines(linted.out)) == (1, [*LINT, "Found 4 errors, 0 warnings, 0 infos in 1 file."])
@@ -102,7 +105,7 @@ def test_init_writes_the_policy_the_code_implies_and_never_overwrites_it(app: Pa
     forced = run_cli("init", "--force", cwd=app)
     assert forced.code == 0
     assert forced.out == INIT_OUT.replace("added [tool.routecheck] to pyproject.toml\n", "") + PRE_COMMIT
-    assert (app / "policies" / "routing.toml").read_text() == (EXPECTED / "routing.toml").read_text()
+    assert (app / "policies" / "routing.toml").read_text() == POLICY
     assert (app / "pyproject.toml").read_text() == (EXPECTED / "pyproject.toml").read_text()  # not added twice
 
 

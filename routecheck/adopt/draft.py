@@ -71,7 +71,7 @@ def family_version(model: str) -> tuple[str, tuple[int, ...]] | None:
 
 def draft_policy(survey: Survey, prices: dict[str, Prices | None], *, today: date, price_source: str) -> Draft:
     """The policy text for `survey`; `prices` holds genai-prices' list prices of each model it uses."""
-    models = [site.model for site in survey.sites]
+    models = [*survey.models, *(site.model for site in survey.sites)]
     if survey.fallback is not None:
         models.append(survey.fallback[0])
     tiers, left_out = _tiers(models)
@@ -128,7 +128,8 @@ def _tiers(models: list[str]) -> tuple[list[_Tier], list[str]]:
     for model in sorted(counts):
         key = family_version(model)
         if key is None:
-            left_out.append(f"model {model}: no Claude family; not a tier")
+            left_out.append(f"model {model}: not a Claude haiku, sonnet or opus model (the generated client routes "
+                            "those)")
         else:
             groups.setdefault(key, []).append(model)
     ordered = sorted(groups, key=lambda k: (FAMILIES.index(k[0]), k[1]))

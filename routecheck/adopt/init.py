@@ -79,7 +79,7 @@ def _scan(project: Project, policy_path: Path, today: date) -> list[Finding]:
 def _prices(survey: Survey, today: date) -> dict[str, Prices | None]:
     from routecheck.cost.source import library_prices
 
-    models = {site.model for site in survey.sites} | ({survey.fallback[0]} if survey.fallback else set())
+    models = {*survey.models, *(site.model for site in survey.sites), *(survey.fallback or ())[:1]}
     return {model: library_prices(model, today) for model in sorted(models)}
 
 

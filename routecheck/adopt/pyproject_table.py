@@ -11,6 +11,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError, Problem
@@ -25,7 +26,10 @@ def add_config_table(pyproject: Path, *, policy: str, client: str) -> str | None
     """Give `pyproject` a `[tool.routecheck]` table naming `policy` and `client` (creating the file if need
     be); what was done, or None when the table already says it all."""
     shown = display_path(pyproject)
-    text = pyproject.read_text(encoding="utf-8") if pyproject.exists() else ""
+    try:
+        text = pyproject.read_bytes().decode("utf-8") if pyproject.exists() else ""  # its newlines as they are
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(shown, None, None, "", f"cannot add [tool.routecheck]: {exc}")]) from None
     newline = "\r\n" if "\r\n" in text else "\n"
     data = _parse(text, shown)
     table = data.get("tool", {}).get("routecheck") if isinstance(data.get("tool"), dict) else None
@@ -45,15 +49,16 @@ def add_config_table(pyproject: Path, *, policy: str, client: str) -> str | None
     else:
         return None
     parsed = _parse(updated, shown)
-    if parsed.get("tool", {}).get("routecheck", {}).get("client") != (
-            client if table is None or "client" not in table else table["client"]):
+    tool = parsed.get("tool")
+    config = tool.get("routecheck") if isinstance(tool, dict) else None
+    if not isinstance(config, dict) or config.get("client") != client:
         raise ConfigError([Problem(shown, None, None, "tool.routecheck",
                                    "cannot add the table to this file (add it by hand)")])
     write_atomically(pyproject, updated)
     return done
 
 
-def _parse(text: str, shown: str) -> dict[str, object]:
+def _parse(text: str, shown: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

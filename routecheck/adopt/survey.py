@@ -16,7 +16,7 @@ from pathlib import Path
 
 from routecheck.finding import Finding
 from routecheck.model_ids import is_anthropic_model_id
-from routecheck.scan.calls import segments
+from routecheck.scan.calls import sdk_shape, segments
 
 __all__ = ["Site", "Survey", "survey_files"]
 
@@ -37,8 +37,10 @@ class Survey:
     sites: tuple[Site, ...]
     #: The model a registry helper falls back to for a task it does not list (`REGISTRY.get(task, "…")`).
     fallback: tuple[str, str] | None  # (model, where)
-    #: Places that use a model but name no task init can read (shown by `init`, left to the user).
+    #: Places that use a model but name no task init can read, and why (shown by `init`, left to the user).
     unnamed: tuple[str, ...]
+    #: Every model id the scan found in code, once per occurrence (a tier for each family; the most used spelling).
+    models: tuple[str, ...] = ()
 
 
 def survey_files(findings: list[Finding]) -> Survey:
@@ -67,7 +69,8 @@ def survey_files(findings: list[Finding]) -> Survey:
         sites += found.sites
         unnamed += found.unnamed
     fallback = next(((h.fallback, h.where) for h in helpers.values() if h.fallback is not None), None)
-    return Survey(tuple(sites), fallback, tuple(unnamed))
+    models = tuple(f.model for f in findings if f.code == "RC201" and f.model is not None)
+    return Survey(tuple(sites), fallback, tuple(unnamed), models)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,7 @@ class _FileSurvey:
         for key, item in zip(value.keys, value.values, strict=True):
             task = _string(key) or ""
             if any(code == "RC201" and line == item.lineno for code, line, _ in self._marks):
-                self.sites.append(Site(task, entries[task], None, f"registry {name} ({self._at(key)})", self.path))
+                self.sites.append(Site(task, entries[task], None, f"registry {name} ({self._at(item)})", self.path))
                 self._site_registry.append(entries)
 
     def _helper(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> _Helper | None:
@@ -175,20 +178,22 @@ class _FileSurvey:
                     where = f"{segments(call.func)[-1]}() ({self._at(call)})"
                     self.sites.append(Site(task, model, helper.max_tokens, where, self.path))
             return
-        if not self._marked("RC202", call):
-            return
+        if not self._marked("RC202", call) or not sdk_shape(segments(call.func)):
+            return  # `openai.OpenAI()` starts where `openai.OpenAI().chat.completions.create()` does
         model_arg = next((k.value for k in call.keywords if k.arg == "model"), None)
         if model_arg is None:
+            self.unnamed.append(f"{'.'.join(segments(call.func))}() ({self._at(call)}): no model= argument")
             return
         model, task = self._model_of(model_arg)
         where = f"{'.'.join(segments(call.func))}() ({self._at(call)})"
         if task is None and scope is not None and _is_name(scope):
             task = scope
-        if model is None or task is None:
-            self.unnamed.append(where)
-            return
-        self.sites.append(Site(task, model, _max_tokens(call), f"{scope}(): {where}" if scope else where,
-                               self.path))
+        if model is None:
+            self.unnamed.append(f"{where}: its model is not a Claude model id written in this module")
+        elif task is None:
+            self.unnamed.append(f"{where}: outside a function, nothing names its task")
+        else:
+            self.sites.append(Site(task, model, _max_tokens(call), f"{scope}(): {where}", self.path))
 
     def _model_of(self, expr: ast.expr) -> tuple[str | None, str | None]:
         """The model an expression names and the task it names with it (a registry key)."""
