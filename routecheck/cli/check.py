@@ -60,4 +60,12 @@ def _fixes(args: argparse.Namespace, findings: Sequence[Finding]) -> list[FileFi
     from routecheck.fix import fix_policy, plan_fixes
 
     project, source = load_project(args)
-    return plan_fixes(findings, fix_policy(source.policy, project.config.client))
+    policy = fix_policy(source.policy, project.config.client)
+    client = project.root / (project.config.client or "")
+    if args.fix and not client.is_file():
+        from routecheck.errors import RoutecheckError
+        from routecheck.paths import display_path
+
+        raise RoutecheckError(f"--fix rewrites calls onto the generated client, and {display_path(client)} does not "
+                              "exist yet (run `routecheck generate` first)")
+    return plan_fixes(findings, policy)
