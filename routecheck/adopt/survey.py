@@ -45,10 +45,11 @@ class Survey:
 
 def survey_files(findings: list[Finding]) -> Survey:
     """The sites of the Python files the scan's findings point at (display paths, read from the cwd)."""
-    by_file: dict[str, set[tuple[str, int, int]]] = {}
+    by_file: dict[str, dict[tuple[str, int, int], str]] = {}
     for f in findings:
         if f.cell is None and f.path.endswith(".py") and f.code in ("RC201", "RC202", "RC203"):
-            by_file.setdefault(f.path, set()).add((f.code, f.line, f.column))
+            # RC203's task is the scanner's resolution of the argument: a literal, a constant, an Enum member
+            by_file.setdefault(f.path, {})[(f.code, f.line, f.column)] = f.task or ""
     files: list[tuple[_FileSurvey, ast.Module]] = []
     for path in sorted(by_file):
         try:
@@ -84,7 +85,7 @@ class _Helper:
 
 
 class _FileSurvey:
-    def __init__(self, path: str, text: str, marks: set[tuple[str, int, int]]) -> None:
+    def __init__(self, path: str, text: str, marks: dict[tuple[str, int, int], str]) -> None:
         self.path = path
         self._lines = text.splitlines()
         self._marks = marks
@@ -169,14 +170,17 @@ class _FileSurvey:
         return None
 
     def _call(self, call: ast.Call, scope: str | None, helpers: dict[str, _Helper]) -> None:
-        if call.args and self._marked("RC203", call.args[0]):
-            task = _string(call.args[0])
-            helper = helpers.get(segments(call.func)[-1])
-            if task is not None and _is_name(task) and helper is not None:
-                model = helper.registry.get(task, helper.fallback)
-                if model is not None:
-                    where = f"{segments(call.func)[-1]}() ({self._at(call)})"
-                    self.sites.append(Site(task, model, helper.max_tokens, where, self.path))
+        argument = _task_argument(call)
+        if argument is not None and self._marked("RC203", argument):
+            task = self._marks[("RC203", argument.lineno, self._column(argument))]
+            name = segments(call.func)[-1]
+            helper = helpers.get(name)
+            where = f"{name}() ({self._at(call)})"
+            model = None if helper is None else helper.registry.get(task, helper.fallback)
+            if helper is None or model is None:
+                self.unnamed.append(f"{where}: task {task!r}, but no registry in the scanned code says its model")
+            elif _is_name(task):
+                self.sites.append(Site(task, model, helper.max_tokens, where, self.path))
             return
         if not self._marked("RC202", call) or not sdk_shape(segments(call.func)):
             return  # `openai.OpenAI()` starts where `openai.OpenAI().chat.completions.create()` does
@@ -184,16 +188,15 @@ class _FileSurvey:
         if model_arg is None:
             self.unnamed.append(f"{'.'.join(segments(call.func))}() ({self._at(call)}): no model= argument")
             return
-        model, task = self._model_of(model_arg)
+        model, named = self._model_of(model_arg)
         where = f"{'.'.join(segments(call.func))}() ({self._at(call)})"
-        if task is None and scope is not None and _is_name(scope):
-            task = scope
+        site_task = named if named is not None else scope if scope is not None and _is_name(scope) else None
         if model is None:
             self.unnamed.append(f"{where}: its model is not a Claude model id written in this module")
-        elif task is None:
+        elif site_task is None:
             self.unnamed.append(f"{where}: outside a function, nothing names its task")
         else:
-            self.sites.append(Site(task, model, _max_tokens(call), f"{scope}(): {where}", self.path))
+            self.sites.append(Site(site_task, model, _max_tokens(call), f"{scope}(): {where}", self.path))
 
     def _model_of(self, expr: ast.expr) -> tuple[str | None, str | None]:
         """The model an expression names and the task it names with it (a registry key)."""
@@ -208,6 +211,14 @@ class _FileSurvey:
             if key is not None and key in registry:
                 return registry[key], key
         return None, None
+
+
+def _task_argument(call: ast.Call) -> ast.expr | None:
+    """Where a routing call's task is, as the scanner reads it: `task=` / `task_type=`, else the first argument."""
+    for keyword_arg in call.keywords:
+        if keyword_arg.arg in ("task", "task_type"):
+            return keyword_arg.value
+    return call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
 
 
 def _string(expr: ast.expr | None) -> str | None:

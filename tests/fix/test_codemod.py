@@ -261,3 +261,28 @@ def test_max_tokens_on_a_routed_call_is_dropped_only_where_the_cap_covers_it() -
         e = router.create("not_a_task", max_tokens=4000, messages=[])
         ''',
     )
+
+
+def test_a_two_parameter_call_ai_over_a_subscript_becomes_the_generated_one_when_unknown_tasks_raise() -> None:
+    source = '''\
+        import anthropic
+
+        REGISTRY = {"classify_intent": "claude-haiku-4-5-20251001"}
+        client = anthropic.Anthropic()
+
+
+        def ask(task_type, prompt):
+            response = client.messages.create(model=REGISTRY[task_type], max_tokens=1024, messages=[
+                {"role": "user", "content": prompt},
+            ])
+            return response.content[0].text
+        '''
+    strict = FixPolicy(POLICY.tasks, POLICY.default_model, "error", POLICY.client_module)
+    assert_codemod(source, '''\
+        import anthropic
+        from app.llm_routes import call_ai as ask
+
+        REGISTRY = {"classify_intent": "claude-haiku-4-5-20251001"}
+        client = anthropic.Anthropic()
+        ''', strict)
+    assert_unchanged(source)  # unknown_tasks = "default" would route what raised KeyError
