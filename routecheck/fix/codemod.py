@@ -383,14 +383,20 @@ def _is_docstring(stmt: cst.CSTNode) -> bool:
 def _text(expr: cst.BaseExpression | None) -> str | None:
     """The value of a plain (not f-, not bytes) string literal."""
     if isinstance(expr, cst.SimpleString) and "b" not in expr.prefix.lower():
-        value = expr.evaluated_value
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):  # libcst parses escapes Python itself refuses
+            return None
         return value if isinstance(value, str) else None
     return None
 
 
 def _integer(expr: cst.BaseExpression) -> int | None:
     if isinstance(expr, cst.Integer):
-        value = expr.evaluated_value
+        try:
+            value = expr.evaluated_value
+        except (SyntaxError, ValueError):
+            return None
         return value if isinstance(value, int) else None
     return None
 
