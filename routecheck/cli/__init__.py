@@ -18,7 +18,8 @@ from routecheck.errors import ConfigError, RoutecheckError
 
 #: Command modules under routecheck.cli, in the order `--help` lists them.
 COMMANDS = (
-    "check", "lint", "scan", "generate", "cost", "diff", "suggest", "eval", "report", "ledger", "rule", "schema",
+    "init", "check", "lint", "scan", "generate", "cost", "diff", "suggest", "eval", "report", "ledger", "rule",
+    "schema",
 )
 
 
