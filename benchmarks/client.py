@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ import anthropic  # noqa: E402
 import httpx2  # noqa: E402  (the anthropic SDK's HTTP client)
 from fake_anthropic import FakeAnthropicProcess  # noqa: E402
 
+from routecheck.cost.book import require_prices  # noqa: E402
 from routecheck.policy.loader import load_policy  # noqa: E402
 from routecheck.runtime import Router, RuntimePolicy  # noqa: E402
 
@@ -110,7 +112,7 @@ def summary(name: str, bare_times: Times, routed_times: Times) -> dict[str, Any]
 
 def run(calls: int) -> list[dict[str, Any]]:
     source = load_policy(ROOT / "policies" / "routing.toml")
-    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, date.today()), sha256=source.sha256)
     results = []
     with tempfile.TemporaryDirectory() as folder, FakeAnthropicProcess(log_path=Path(folder) / "log.jsonl") as fake:
         client = anthropic.Anthropic(base_url=fake.url, api_key="bench", max_retries=0)

@@ -28,14 +28,17 @@ log = logging.getLogger("routecheck.runtime")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+# The requests are not frozen: a frozen dataclass pays an object.__setattr__ per field, on every call.
+
+
+@dataclass(slots=True)
 class Count:
     """Ask the token-counting endpoint (on the plain client); the result is its response."""
 
     params: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Create:
     """Send `messages.create(**params)` with the attempt activated; the result is the Message."""
 
@@ -48,7 +51,7 @@ class Create:
         return self.attempt is not None and self.attempt.span is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OpenStream:
     """Open `messages.stream(**params)` with the attempt activated; the result is whatever the driver
     needs back to hand the stream to the caller and close it (the flow does not look into it)."""
