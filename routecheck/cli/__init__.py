@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int
     """Run one routecheck command; return its exit code (0 clean, 1 findings, 2 usage or config error).
 
     `today` is the date the run is on (default: the system's), the one clock of every date-dependent
-    decision: prices in force, stale prices, deprecations, evidence gates. Commands read it as `args.today`.
+    decision (prices in force, stale prices, model deprecations). Commands read it as `args.today`.
     """
     parser = build_parser()
     try:
