@@ -39,8 +39,8 @@ class Count:
 
 
 @dataclass(slots=True)
-class Create:
-    """Send `messages.create(**params)` with the attempt activated; the result is the Message."""
+class _Attempted:
+    """A Messages request that is one recorded attempt: sent with the attempt activated."""
 
     params: dict[str, Any]
     attempt: Attempt | None
@@ -52,16 +52,14 @@ class Create:
 
 
 @dataclass(slots=True)
-class OpenStream:
-    """Open `messages.stream(**params)` with the attempt activated; the result is whatever the driver
-    needs back to hand the stream to the caller and close it (the flow does not look into it)."""
+class Create(_Attempted):
+    """Send `messages.create(**params)`; the result is the Message."""
 
-    params: dict[str, Any]
-    attempt: Attempt | None
 
-    @property
-    def traced(self) -> bool:
-        return self.attempt is not None and self.attempt.span is not None
+@dataclass(slots=True)
+class OpenStream(_Attempted):
+    """Open `messages.stream(**params)`; the result is whatever the driver needs back to hand the stream
+    to the caller and close it (the flow only passes it on, in `Opened.handle`)."""
 
 
 Request = Count | Create | OpenStream
@@ -73,7 +71,7 @@ Flow = Generator[Request, Any, T]
 class Opened:
     """A stream the flow opened: the driver's result for OpenStream, and the attempt to record at its end."""
 
-    opened: Any
+    handle: Any
     attempt: Attempt | None
 
 

@@ -40,7 +40,9 @@ class RouterOptions(TypedDict, total=False):
     environ: Mapping[str, str] | None
 
 
-def _client_options(tracer_provider: TracerProvider | None) -> dict[str, Any]:
+def _client_options(options: RouterOptions) -> dict[str, Any]:
+    """The options of a client the router builds itself: the router's tracer provider, if given."""
+    tracer_provider = options.get("tracer_provider")
     return {} if tracer_provider is None else {"open_telemetry": {"tracer_provider": tracer_provider}}
 
 
@@ -48,6 +50,8 @@ class _Routing(Generic[TaskT]):
     """What both drivers hold: the routing state of one router (see BaseRouter for the options)."""
 
     def __init__(self, policy: RuntimePolicy, options: RouterOptions) -> None:
+        from routecheck.runtime.telemetry import RoutingMiddleware
+
         self._core = Core(
             policy,
             ledger=options.get("ledger"),
@@ -55,6 +59,8 @@ class _Routing(Generic[TaskT]):
             override=options.get("override"),
             environ=options.get("environ"),
         )
+        # Stamps the SDK's span: the client is wrapped with it for traced calls only.
+        self._middleware = RoutingMiddleware()
 
     @property
     def policy(self) -> RuntimePolicy:
@@ -79,16 +85,13 @@ class BaseRouter(_Routing[TaskT]):
         client: anthropic.Anthropic | None = None,
         **options: Unpack[RouterOptions],
     ) -> None:
-        from routecheck.runtime.telemetry import RoutingMiddleware
-
         super().__init__(policy, options)
         if client is None:
             import anthropic
 
-            client = anthropic.Anthropic(**_client_options(options.get("tracer_provider")))
+            client = anthropic.Anthropic(**_client_options(options))
         self.client = client
-        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
-        self._traced = client.with_middleware(RoutingMiddleware())
+        self._traced = client.with_middleware(self._middleware)
 
     def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
         """Send `prompt` as one user message; return the reply text.
@@ -111,7 +114,7 @@ class BaseRouter(_Routing[TaskT]):
     def stream(self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any) -> Iterator[MessageStream]:
         """`client.messages.stream` with the same routing; the call is recorded when the block exits."""
         opened = self._run(flow.stream(self._core, task, list(messages), kwargs))
-        manager, stream = opened.opened
+        manager, stream = opened.handle
         error: BaseException | None = None
         try:
             yield stream
@@ -156,16 +159,13 @@ class BaseAsyncRouter(_Routing[TaskT]):
         client: anthropic.AsyncAnthropic | None = None,
         **options: Unpack[RouterOptions],
     ) -> None:
-        from routecheck.runtime.telemetry import RoutingMiddleware
-
         super().__init__(policy, options)
         if client is None:
             import anthropic
 
-            client = anthropic.AsyncAnthropic(**_client_options(options.get("tracer_provider")))
+            client = anthropic.AsyncAnthropic(**_client_options(options))
         self.client = client
-        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
-        self._traced = client.with_middleware(RoutingMiddleware())
+        self._traced = client.with_middleware(self._middleware)
 
     async def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
         """See BaseRouter.call."""
@@ -187,7 +187,7 @@ class BaseAsyncRouter(_Routing[TaskT]):
     ) -> AsyncIterator[AsyncMessageStream]:
         """See BaseRouter.stream (`async with router.stream(...) as stream`)."""
         opened = await self._run(flow.stream(self._core, task, list(messages), kwargs))
-        manager, stream = opened.opened
+        manager, stream = opened.handle
         error: BaseException | None = None
         try:
             yield stream
