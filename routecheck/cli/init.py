@@ -32,9 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from routecheck.adopt import init_project
-    from routecheck.cli.common import today
 
-    result = init_project(Path.cwd(), args.policy, force=args.force, today=today())
+    result = init_project(Path.cwd(), args.policy, force=args.force, today=args.today)
     draft = result.draft
     print(f"wrote {result.policy}: {len(draft.tiers)} tier{'s' * (len(draft.tiers) != 1)} "
           f"({', '.join(draft.tiers)}), {len(draft.tasks)} task{'s' * (len(draft.tasks) != 1)}, each on the "
