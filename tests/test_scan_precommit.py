@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HOOKS_CONFIG = """repos:
-  - repo: {repo}
-    rev: {rev}
-    hooks:
-      - id: routecheck
-      - id: routecheck-lint
-"""
+README_REPO = "https://github.com/<owner>/routecheck"
+
+
+def readme_snippet() -> str:
+    """The README's .pre-commit-config.yaml, as a user copies it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\n# .pre-commit-config.yaml\n") + len("```yaml\n")
+    return readme[start:readme.index("```", start)]
 
 
 def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -39,7 +40,7 @@ def snapshot(target: Path) -> str:
         if source.is_file() and not name.startswith(("tests/", "benchmarks/")):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
         assert git(target, *args).returncode == 0
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
@@ -56,10 +57,11 @@ def test_pre_commit_blocks_a_hardcoded_model(tmp_path: Path, monkeypatch: pytest
         monkeypatch.setenv(name, "tests@example.com")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)  # the hook must run the routecheck pre-commit installed, not this checkout
-    rev = snapshot(hooks)
+    snapshot(hooks)
     shutil.copy(ROOT / "examples" / "routed_app" / "routing.toml", app / "routing.toml")
     (app / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "routing.toml"\n')
-    (app / ".pre-commit-config.yaml").write_text(HOOKS_CONFIG.format(repo=hooks, rev=rev))
+    # the README's snippet at its `rev: main`, the hook repository's branch
+    (app / ".pre-commit-config.yaml").write_text(readme_snippet().replace(README_REPO, str(hooks)))
     assert git(app, "init", "-q").returncode == 0
     install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=app, env=env,
                              capture_output=True, text=True, check=False)
