@@ -235,6 +235,14 @@ def test_without_a_configured_client(
     assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (2 files).\n", "")
     assert run(capsys, "generate", "--out", "gen/routes.py") == (0, "wrote gen/routes.py\n", "")
     assert (tmp_path / "gen" / "routes.py").read_text(encoding="utf-8").splitlines()[1] == "# policy: '../routing.toml'"
+    # still the client without a `client` key: no RC201 on its own tier table, no RC202/RC204 in it
+    assert run(capsys, "check", "--select", "RC201,RC202,RC204") == (0, "All checks passed (3 files).\n", "")
+    assert run(capsys, "generate", "--check", "--out", "gen/routes.py") == (0, "", "")
+    # a hand-written module that only copies the tier table is not the client
+    (tmp_path / "gen" / "tiers.py").write_text('HAIKU = "claude-haiku-4-5-20251001"\n', encoding="utf-8")
+    assert run(capsys, "scan", "--select", "RC201", "--quiet") == (1, (
+        "gen/tiers.py:1:9: RC201 [error] hardcoded model id 'claude-haiku-4-5-20251001'; route the call through a "
+        "task type so the policy picks the model\n"), "")
 
 
 def test_the_client_is_the_same_from_any_folder(
