@@ -84,6 +84,7 @@ def default_router() -> Router:
         return _default
 
 
-def call_ai(task_type: TaskType, prompt: str, system: str = "") -> str:
-    """Send `prompt` for `task_type` on the tier the policy gives it; return the reply text."""
-    return default_router().call(task_type, prompt, system=system)
+def call_ai(task_type: TaskType, prompt: str, system: str = "", max_tokens: int | None = None) -> str:
+    """Send `prompt` for `task_type` on the tier the policy gives it; return the reply text (`max_tokens`
+    above the policy's cap is capped)."""
+    return default_router().call(task_type, prompt, system=system, max_tokens=max_tokens)

@@ -48,8 +48,11 @@ class RouterOptions(TypedDict, total=False):
     environ: Mapping[str, str] | None
 
 
-def _user_messages(prompt: str, system: str) -> tuple[list[MessageParam], dict[str, Any]]:
-    return [{"role": "user", "content": prompt}], ({"system": system} if system else {})
+def _user_messages(prompt: str, system: str, max_tokens: int | None) -> tuple[list[MessageParam], dict[str, Any]]:
+    kwargs: dict[str, Any] = {"system": system} if system else {}
+    if max_tokens is not None:  # capped at the task's max_tokens like any caller's (RoutingCore.params)
+        kwargs["max_tokens"] = max_tokens
+    return [{"role": "user", "content": prompt}], kwargs
 
 
 def _client_options(tracer_provider: TracerProvider | None) -> dict[str, Any]:
@@ -99,13 +102,15 @@ class BaseRouter(Generic[TaskT]):
         """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
         return self._core.route(task).tier.name
 
-    def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
-        """Send `prompt` as one user message; return the reply text.
+    def call(self, task: TaskT, prompt: str, *, system: str = "", max_tokens: int | None = None,
+             validate: Validator | None = None) -> str:
+        """Send `prompt` as one user message; return the reply text. `max_tokens` above the policy's cap
+        is capped.
 
         With `validate`, a reply that fails it is retried once on the task's `validation_failed` tier
         (ValidationFailed when the task has no such rule, or the retry fails too).
         """
-        messages, kwargs = _user_messages(prompt, system)
+        messages, kwargs = _user_messages(prompt, system, max_tokens)
         route = self._sized(self._core.route(task), messages, kwargs)
         message, route, validation = self._create(route, messages, kwargs, "live", validate)
         if validation != "failed":
@@ -241,9 +246,10 @@ class BaseAsyncRouter(Generic[TaskT]):
         """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
         return self._core.route(task).tier.name
 
-    async def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
+    async def call(self, task: TaskT, prompt: str, *, system: str = "", max_tokens: int | None = None,
+                   validate: Validator | None = None) -> str:
         """See BaseRouter.call."""
-        messages, kwargs = _user_messages(prompt, system)
+        messages, kwargs = _user_messages(prompt, system, max_tokens)
         route = await self._sized(self._core.route(task), messages, kwargs)
         message, route, validation = await self._create(route, messages, kwargs, "live", validate)
         if validation != "failed":

@@ -280,7 +280,11 @@ def test_the_generated_module_passes_mypy_strict_and_rejects_unknown_tasks(
         "\n"
         "\n"
         "async def evaluate() -> str:\n"
-        '    return (await AsyncRouter().create_on_tier("draft", "haiku", messages=[])).model\n',
+        '    return (await AsyncRouter().create_on_tier("draft", "haiku", messages=[])).model\n'
+        "\n"
+        "\n"
+        "def seed_caller(ticket: str) -> str:  # what the seed's call_ai callers pass\n"
+        '    return call_ai("summarize", ticket, "Be brief.") + call_ai("draft", ticket, system="", max_tokens=1024)\n',
         encoding="utf-8",
     )
     env = {**os.environ, "MYPYPATH": str(ROOT)}
