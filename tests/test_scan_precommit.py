@@ -57,12 +57,21 @@ def test_pre_commit_blocks_a_hardcoded_model(tmp_path: Path, monkeypatch: pytest
         monkeypatch.setenv(name, "tests@example.com")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)  # the hook must run the routecheck pre-commit installed, not this checkout
-    snapshot(hooks)
+    rev = snapshot(hooks)
     shutil.copy(ROOT / "examples" / "routed_app" / "routing.toml", app / "routing.toml")
     (app / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "routing.toml"\n')
-    # the README's snippet at its `rev: main`, the hook repository's branch
-    (app / ".pre-commit-config.yaml").write_text(readme_snippet().replace(README_REPO, str(hooks)))
+    # the README's snippet, then the step it names: `pre-commit autoupdate` pins `rev: main` to a commit
     assert git(app, "init", "-q").returncode == 0
+    snippet = readme_snippet().replace(README_REPO, str(hooks))
+    (app / ".pre-commit-config.yaml").write_text(snippet)
+    autoupdate = subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate"], cwd=app, env=env,
+                                capture_output=True, text=True, check=False)
+    mutable = (f"[WARNING] The 'rev' field of repo '{hooks}' appears to be a mutable reference (moving tag / "
+               "branch).  Mutable references are never updated after first install and are not supported.  See "
+               "https://pre-commit.com/#using-the-latest-version-for-a-repository for more details.  Hint: "
+               "`pre-commit autoupdate` often fixes this.\n")
+    assert (autoupdate.returncode, autoupdate.stdout) == (0, f"{mutable}[{hooks}] updating main -> {rev}\n")
+    assert (app / ".pre-commit-config.yaml").read_text() == snippet.replace("rev: main", f"rev: {rev}")
     install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=app, env=env,
                              capture_output=True, text=True, check=False)
     assert install.returncode == 0, install.stdout + install.stderr
