@@ -26,6 +26,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="rewrite what can be routed safely onto the generated client, then report what remains")
     fixing.add_argument("--diff", action="store_true",
                         help="print the --fix rewrites as a unified diff and change nothing (exit 1 if there are any)")
+    parser.add_argument("--no-lint", action="store_true",
+                        help="leave out the policy rules (RC1xx), as the routecheck pre-commit hook does: "
+                             "routecheck-lint reports them")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
             snapshot = load_checked(args, use_cache=not args.no_cache)
             result = scan_project(args, snapshot)
     assert snapshot.lint is not None and snapshot.stale_client is not None  # asked for with lint
-    return finish(args, snapshot.target.root, [*snapshot.lint, *snapshot.stale_client, *result.findings],
+    linted = () if args.no_lint else snapshot.lint
+    return finish(args, snapshot.target.root, [*linted, *snapshot.stale_client, *result.findings],
                   files_scanned=snapshot.policy_files + result.files_scanned, notes=result.notes)
 
 

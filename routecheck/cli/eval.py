@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     prices = require_prices(source, args.today)
     # One ledger for the Router's calls and the llm grader's, both recorded with purpose "eval".
     ledger = open_ledger(os.environ[LEDGER_ENV]) if os.environ.get(LEDGER_ENV) else None
-    router = Router(RuntimePolicy.from_policy(source.policy, prices, sha256=source.sha256), client=client,
+    router = Router(RuntimePolicy.from_policy(source.policy, prices), client=client,
                     ledger=ledger)
     with Journal(path, plan.fingerprint(), fresh=args.fresh) as journal:
         runner = Runner(plan, journal, ask=router_ask(plan, router),

@@ -75,10 +75,13 @@ class Opened:
     attempt: Attempt | None
 
 
-def call(core: Core, task: str, prompt: str, system: str, validate: Validator | None) -> Flow[str]:
+def call(core: Core, task: str, prompt: str, system: str, max_tokens: int | None,
+         validate: Validator | None) -> Flow[str]:
     """`router.call`: one user message; with `validate`, one retry on the `validation_failed` tier."""
     messages: list[MessageParam] = [{"role": "user", "content": prompt}]
     kwargs: dict[str, Any] = {"system": system} if system else {}
+    if max_tokens is not None:  # capped at the task's max_tokens like any caller's (RoutingCore.params)
+        kwargs["max_tokens"] = max_tokens
     route = yield from _sized(core, core.route(task), messages, kwargs)
     message, route, validation = yield from _created(core, route, messages, kwargs, "live", validate)
     if validation != "failed":

@@ -93,13 +93,15 @@ class BaseRouter(_Routing[TaskT]):
         self.client = client
         self._traced = client.with_middleware(self._middleware)
 
-    def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
-        """Send `prompt` as one user message; return the reply text.
+    def call(self, task: TaskT, prompt: str, *, system: str = "", max_tokens: int | None = None,
+             validate: Validator | None = None) -> str:
+        """Send `prompt` as one user message; return the reply text. `max_tokens` above the policy's cap
+        is capped.
 
         With `validate`, a reply that fails it is retried once on the task's `validation_failed` tier
         (ValidationFailed when the task has no such rule, or the retry fails too).
         """
-        return self._run(flow.call(self._core, task, prompt, system, validate))
+        return self._run(flow.call(self._core, task, prompt, system, max_tokens, validate))
 
     def create(self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any) -> Message:
         """`client.messages.create` with the task's model and max_tokens cap (`model=` is refused)."""
@@ -167,9 +169,10 @@ class BaseAsyncRouter(_Routing[TaskT]):
         self.client = client
         self._traced = client.with_middleware(self._middleware)
 
-    async def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
+    async def call(self, task: TaskT, prompt: str, *, system: str = "", max_tokens: int | None = None,
+                   validate: Validator | None = None) -> str:
         """See BaseRouter.call."""
-        return await self._run(flow.call(self._core, task, prompt, system, validate))
+        return await self._run(flow.call(self._core, task, prompt, system, max_tokens, validate))
 
     async def create(self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any) -> Message:
         """See BaseRouter.create."""

@@ -31,6 +31,7 @@ from routecheck.scan.rules import (
     unregistered_task,
     unused_task,
 )
+from routecheck.scan.settings import CLIENT_FIRST_LINE
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
@@ -145,6 +146,8 @@ def scan_target(
         return messages[key]
 
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
+        if file.kind == "python" and (f.models or f.sdk_calls or f.route_calls) and _generated_client(file.path):
+            continue  # a client generated with `--out` and no `client` key: still the client
         notes.extend(Note(file.display, n.line, n.column, n.message, n.cell) for n in f.notes)
         if f.suppressions:
             suppressions[file.display] = f.suppressions
@@ -173,6 +176,15 @@ def scan_target(
         notes.append(Note(CACHE_FOLDER, 1, 1, problem))
     ordered = tuple(sorted(findings, key=Finding.sort_key))
     return ScanResult(ordered, tuple(sorted(set(notes), key=Note.sort_key)), len(facts))
+
+
+def _generated_client(path: Path) -> bool:
+    """Whether the file starts as `routecheck generate` writes a client (read only for files with findings)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(CLIENT_FIRST_LINE)) == CLIENT_FIRST_LINE
+    except OSError:
+        return False
 
 
 def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFacts | os.stat_result:

@@ -299,8 +299,10 @@ STALE_CLIENT = Rule(
 The generated client does not match the policy (`routecheck generate --check`).
 
 It renders the client module from the current policy, exactly as `routecheck generate` would, and
-compares it byte for byte with the file `[tool.routecheck] client` names. A missing file, a file
-generated from an older policy (its header records the policy's sha256) and a hand-edited file all fire.
+compares it byte for byte with the file `[tool.routecheck] client` names (or, under `generate --check
+--out FILE`, that file). A missing file, a file generated from a policy that routes differently (its
+header records the sha256 of what it routes) and a hand-edited file all fire. What the module does not
+hold (comments, volumes, owners, price sources, evidence) never stales it.
 
 ## Why is this bad?
 The client is how the policy is enforced at call time: its `TaskType` literal is what the type
