@@ -36,6 +36,7 @@ import httpx2  # noqa: E402  (the anthropic SDK's HTTP client)
 from fake_anthropic import FakeAnthropicProcess  # noqa: E402
 
 from routecheck.policy.loader import load_policy  # noqa: E402
+from routecheck.rules import known_codes  # noqa: E402
 from routecheck.runtime import Router, RuntimePolicy  # noqa: E402
 
 TASK = "classify_intent"
@@ -109,7 +110,7 @@ def summary(name: str, bare_times: Times, routed_times: Times) -> dict[str, Any]
 
 
 def run(calls: int) -> list[dict[str, Any]]:
-    source = load_policy(ROOT / "policies" / "routing.toml")
+    source = load_policy(ROOT / "policies" / "routing.toml", known_codes=known_codes())
     policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
     results = []
     with tempfile.TemporaryDirectory() as folder, FakeAnthropicProcess(log_path=Path(folder) / "log.jsonl") as fake:

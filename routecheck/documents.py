@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from routecheck.errors import ConfigError, Problem
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.paths import display_path
+from routecheck.patterns import PATTERN_MEANINGS
 from routecheck.toml_locate import KeyLocator, KeyPath
 
 if TYPE_CHECKING:  # reading TOML must not cost the pydantic import; validating does
@@ -323,8 +324,6 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
         least = int(ctx.get("min_length", 1))
         return f"empty {toml_type(value)} (expected at least {least} {'entry' if least == 1 else 'entries'})"
     if kind == "string_pattern_mismatch":
-        from routecheck.policy.model import PATTERN_MEANINGS
-
         meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")))
         if meaning is not None:
             return f"{_shown(value)} is not {meaning}"

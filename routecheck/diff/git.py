@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 from routecheck.errors import ConfigError, Problem, UsageError
@@ -44,7 +45,7 @@ def _show(root: Path, commit: str, path: PurePosixPath) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def load_policy_at(ref: str, policy: Path) -> tuple[PolicyFile, str]:
+def load_policy_at(ref: str, policy: Path, *, known_codes: Collection[str]) -> tuple[PolicyFile, str]:
     """The policy at `policy` (a working-tree path) as committed at `ref`, and its label `REF:path`.
 
     The policy and the evidence files it names are copied out of git into a temporary folder laid out
@@ -73,7 +74,7 @@ def load_policy_at(ref: str, policy: Path) -> tuple[PolicyFile, str]:
             data = read_toml(target, what="policy file").data
             for ref_path in _evidence_paths(data):
                 _copy_evidence(root, commit, relative, ref_path, mirror)
-            return load_policy(target), label
+            return load_policy(target, known_codes=known_codes), label
         except ConfigError as exc:
             raise ConfigError(_at_revision(p, mirror, ref) for p in exc.problems) from None
 

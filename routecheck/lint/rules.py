@@ -5,13 +5,19 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from routecheck.finding import Rule, Severity
-from routecheck.policy.vocabulary import OPEN_OUTPUTS, SCHEMA_OUTPUTS, SENSITIVE_TOUCHES
+from routecheck.policy.vocabulary import (
+    MAX_CHEAP_CATEGORIES,
+    OPEN_OUTPUTS,
+    SENSITIVE_TOUCHES,
+    STALE_PRICES_AFTER,
+    is_savings_candidate,
+)
 from routecheck.toml_locate import KeyPath
 
 if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
@@ -19,9 +25,6 @@ if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in
     from routecheck.policy.evidence import Evidence
     from routecheck.policy.loader import PolicyFile
     from routecheck.policy.model import Gate, Policy, Task
-
-STALE_PRICES_AFTER = timedelta(days=90)
-MAX_CHEAP_CATEGORIES = 15
 
 
 class Hit(NamedTuple):
@@ -455,14 +458,7 @@ def savings_candidate(ctx: LintContext) -> Iterator[Hit]:
     prices = ctx.prices
     cheapest = policy.cheapest_tier
     for name, task in policy.tasks.items():
-        if (
-            policy.rank(task.tier) > policy.rank(cheapest)
-            and task.output in SCHEMA_OUTPUTS
-            and task.stakes == "low"
-            and not task.multi_step
-            and not task.touches
-            and (task.categories or 0) <= MAX_CHEAP_CATEGORIES
-        ):
+        if is_savings_candidate(policy, task):
             here, there = prices[task.tier], prices[cheapest]
             now = None if here is None else monthly_cost(task, here)
             then = None if there is None else monthly_cost(task, there)

@@ -53,14 +53,13 @@ def scan_target(
     *,
     whole_project: bool,
     today: date,
+    known_codes: Collection[str],
     use_cache: bool = True,
     report_unused_suppressions: bool = False,
 ) -> ScanResult:
     """Scan `paths` (default: the project root) for `target`, the project and policy as plain data (what a
     cached snapshot holds); every finding and skip note. RC206 needs `whole_project`; `today` dates the
-    end-of-life notes of RC201."""
-    from routecheck.rules import known_codes
-
+    end-of-life notes of RC201; `known_codes` are the rule codes a suppression may name (the catalogue's)."""
     settings = target.settings(whole_project=whole_project)
     analyzers: list[Analyzer] = []  # built on first need: a warm rescan reads no file
 
@@ -162,7 +161,7 @@ def scan_target(
         findings += [unused_task.finding(target.policy_display, line, column, unused_task.message(name), task=name)
                      for name, line, column in target.tasks if name not in used_tasks]
 
-    outcome = apply_suppressions(findings, suppressions, known_codes())
+    outcome = apply_suppressions(findings, suppressions, known_codes)
     findings = outcome.findings + (outcome.unused if report_unused_suppressions else [])
     relative = {file.display: file.rel for file in facts}
     findings = apply_per_file_ignores(findings, dict(target.per_file_ignores), relative)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from routecheck.finding import Finding
@@ -52,7 +52,7 @@ class Suppressed:
 
 
 def apply_suppressions(
-    findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], known_codes: frozenset[str]
+    findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], known_codes: Collection[str]
 ) -> Suppressed:
     """Drop findings a comment on their line suppresses; report the comments that suppress nothing."""
     by_line = {(path, s.cell, s.line): s for path, items in suppressions.items() for s in items}

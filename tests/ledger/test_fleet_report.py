@@ -69,7 +69,7 @@ def report(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, st
 def test_the_same_rows_give_a_byte_identical_report_from_either_backend(
     project: Path, pg_url: str, capsys: pytest.CaptureFixture[str], fmt: str, by: str
 ) -> None:
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     sha = load_policy(project / CURRENT).sha256
     sqlite, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
@@ -86,7 +86,7 @@ def test_the_same_rows_give_a_byte_identical_report_from_either_backend(
 def test_report_by_instance_shows_the_stray_override_and_the_old_policy(
     project: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     sha = load_policy(project / CURRENT).sha256
     _, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
@@ -195,7 +195,7 @@ def test_prune_on_sqlite(project: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_report_by_instance_as_json(project: Path, pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     sha = load_policy(project / CURRENT).sha256
     old = "0ld" + "0" * 61
