@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from routecheck.errors import UsageError
-from routecheck.report.ledger_reader import check_version
 from routecheck.runtime.ledger import LedgerError
-from routecheck.runtime.ledger_schema import Dialect
+from routecheck.runtime.ledger_schema import Dialect, check_version
 from routecheck.runtime.ledger_url import redact
 
 #: How long `report` waits for the server before saying it cannot connect, in seconds.

@@ -22,9 +22,9 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from routecheck.runtime.ledger import CallRecord, LedgerError, instance_name, newer_schema
 from routecheck.runtime.ledger_schema import SCHEMA_VERSION, insert_sql, steps
 from routecheck.runtime.ledger_url import redact, scrub
+from routecheck.runtime.record import CallRecord, LedgerError, instance_name, newer_schema
 from routecheck.runtime.spool import DEFAULT_MAX_BYTES, Spool, oldest
 
 if TYPE_CHECKING:
