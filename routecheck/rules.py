@@ -16,10 +16,9 @@ _SELECTOR = re.compile(r"^RC[0-9]{0,3}$")
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, ordered by code."""
     from routecheck.lint.rules import POLICY_RULES
-    from routecheck.scan.rules import CODE_RULES, STALE_CLIENT
+    from routecheck.scan.rules import CODE_RULES
 
-    rules = [entry.rule for entry in POLICY_RULES] + CODE_RULES
-    rules.append(STALE_CLIENT)
+    rules = [spec.rule for spec in POLICY_RULES] + [spec.rule for spec in CODE_RULES]
     return tuple(sorted(rules, key=lambda r: r.code))
 
 

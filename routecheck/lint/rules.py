@@ -1,8 +1,8 @@
-"""The policy rules RC101-RC115. Each is one small function; its docstring is its documentation page."""
+"""The policy rules RC101-RC115. Each is one small check, declared with its code, name and severity; its
+docstring is its documentation page (`routecheck.rule_spec`)."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
-from routecheck.finding import Rule, Severity
+from routecheck.finding import Severity
 from routecheck.policy.vocabulary import (
     MAX_CHEAP_CATEGORIES,
     OPEN_OUTPUTS,
@@ -18,6 +18,7 @@ from routecheck.policy.vocabulary import (
     STALE_PRICES_AFTER,
     is_savings_candidate,
 )
+from routecheck.rule_spec import RuleSpec, declare
 from routecheck.toml_locate import KeyPath
 
 if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
@@ -54,24 +55,14 @@ class LintContext:
         return price_book(self.policy, self.today)
 
 
-Check = Callable[[LintContext], Iterator[Hit]]
-
-
-@dataclass(frozen=True)
-class PolicyRule:
-    rule: Rule
-    check: Check
-
-
+PolicyRule = RuleSpec[[LintContext], Iterator[Hit]]
 POLICY_RULES: list[PolicyRule] = []
 
 
-def policy_rule(code: str, name: str, severity: Severity) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        POLICY_RULES.append(PolicyRule(Rule(code, name, severity, inspect.getdoc(check) or ""), check))
-        return check
-
-    return register
+def policy_rule(code: str, name: str, severity: Severity) -> Callable[[Callable[[LintContext], Iterator[Hit]]],
+                                                                     PolicyRule]:
+    """Declare a policy rule: the decorated function is its check, its docstring its page."""
+    return declare(POLICY_RULES, code, name, severity)
 
 
 def _below_default(policy: Policy, task: Task) -> bool:

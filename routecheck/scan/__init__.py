@@ -138,7 +138,7 @@ def scan_target(
         key = (rule.rule.code, model)
         if key not in messages:
             clause = "" if rule is model_in_config else hardcoded_model_clause(model, today)
-            messages[key] = rule.message(model) + clause
+            messages[key] = rule(model) + clause
         return messages[key]
 
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
@@ -150,7 +150,7 @@ def scan_target(
         findings += [models.finding(file.display, h.line, h.column, model_message(models, h.model), model=h.model,
                                     cell=h.cell) for h in f.models]
         findings += [direct_sdk_call.finding(file.display, c.line, c.column,
-                                             direct_sdk_call.message(c.call, called=c.called), cell=c.cell)
+                                             direct_sdk_call(c.call, called=c.called), cell=c.cell)
                      for c in f.sdk_calls]
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
@@ -158,7 +158,7 @@ def scan_target(
             findings += _route_findings(file.display, call, ref, tasks, target.policy_display)
 
     if whole_project:
-        findings += [unused_task.finding(target.policy_display, line, column, unused_task.message(name), task=name)
+        findings += [unused_task.finding(target.policy_display, line, column, unused_task(name), task=name)
                      for name, line, column in target.tasks if name not in used_tasks]
 
     outcome = apply_suppressions(findings, suppressions, known_codes)
@@ -211,7 +211,7 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
                     policy: str) -> list[Finding]:
     if ref.kind == "dynamic":
-        return [dynamic_task.finding(path, call.line, call.column, dynamic_task.message(call.argument, call.callee),
+        return [dynamic_task.finding(path, call.line, call.column, dynamic_task(call.argument, call.callee),
                                      cell=call.cell)]
-    return [unregistered_task.finding(path, call.line, call.column, unregistered_task.message(value, tasks, policy),
+    return [unregistered_task.finding(path, call.line, call.column, unregistered_task(value, tasks, policy),
                                       task=value, cell=call.cell) for value in ref.values if value not in tasks]

@@ -70,12 +70,12 @@ def apply_suppressions(
         for sup in items:
             if sup.codes is None:
                 if (path, sup.cell, sup.line, "*") not in used:
-                    unused.append(rule.finding(path, sup.line, sup.column, rule.message(sup.text, None), cell=sup.cell))
+                    unused.append(rule.finding(path, sup.line, sup.column, rule(sup.text, None), cell=sup.cell))
                 continue
             for code in sup.codes:
                 known = code in known_codes
                 if not known or (path, sup.cell, sup.line, code) not in used:
-                    message = rule.message(sup.text, code, known=known)
+                    message = rule(sup.text, code, known=known)
                     unused.append(rule.finding(path, sup.line, sup.column, message, cell=sup.cell))
     return Suppressed(kept, unused)
 
