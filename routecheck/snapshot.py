@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,8 @@ from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding, Severity
+from routecheck.model_ids import sdk_model_ids
+from routecheck.pyproject import DEFAULT_POLICY, find_config_table
 from routecheck.scan.cache import CACHE_FOLDER
 from routecheck.scan.target import ScanTarget
 
@@ -53,9 +56,6 @@ class SnapshotKey:
 
 def snapshot_key(cwd: Path, policy_override: Path | None, today: date) -> SnapshotKey | None:
     """Where the snapshot of this run would be, or None when the inputs cannot be read cheaply."""
-    from routecheck.model_ids import sdk_model_ids
-    from routecheck.pyproject import DEFAULT_POLICY, find_config_table
-
     try:
         found = find_config_table(cwd)
     except ConfigError:
@@ -78,7 +78,6 @@ def snapshot_key(cwd: Path, policy_override: Path | None, today: date) -> Snapsh
 def _prices_stamp() -> str:
     """Which genai-prices data the lint's price rules read (RC114, RC113's dates): its data file's path,
     size and mtime, found without importing the package (an upgrade makes a new snapshot)."""
-    import importlib.util
 
     spec = importlib.util.find_spec("genai_prices")
     if spec is None or spec.origin is None:

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from routecheck.atomic import write_atomically
+from routecheck.codegen.render import SHA_PREFIX, render_client
+from routecheck.cost.book import require_prices
 from routecheck.errors import Problem, UsageError
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding
 from routecheck.paths import display_path
+from routecheck.runtime.policy import RuntimePolicy
 from routecheck.scan.rules import stale_client
 
 if TYPE_CHECKING:
@@ -37,8 +40,6 @@ class ClientState:
 
     def finding(self) -> Finding:
         """The RC207 finding for a stale client (call only when `stale`)."""
-        from routecheck.codegen.render import SHA_PREFIX
-
         generated_from = None if self.actual is None else _header_sha(self.actual, SHA_PREFIX)
         message = stale_client(self.display, generated_from=generated_from,
                                expected=_header_sha(self.expected, SHA_PREFIX), exists=self.actual is not None)
@@ -65,10 +66,6 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None, 
 
     A tier without typed prices embeds genai-prices' prices of `today` (the data keeps dated changes).
     """
-    from routecheck.codegen.render import render_client
-    from routecheck.cost.book import require_prices
-    from routecheck.runtime.policy import RuntimePolicy
-
     from_config = out is None
     if out is None:
         if project.config.client is None:

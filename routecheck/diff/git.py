@@ -8,7 +8,9 @@ import tempfile
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
+from routecheck.documents import read_toml
 from routecheck.errors import ConfigError, Problem, UsageError
+from routecheck.paths import display_path
 from routecheck.policy.loader import PolicyFile, load_policy
 
 
@@ -52,8 +54,6 @@ def load_policy_at(ref: str, policy: Path, *, known_codes: Collection[str]) -> t
     like the repository, so that the loader reads them exactly as it reads files on disk. Problems in
     them name the revision (`REF:policies/routing.toml:3:1: ...`), not the temporary folder.
     """
-    from routecheck.documents import read_toml
-
     absolute = policy.resolve()
     root = repository_root(absolute.parent if absolute.parent.is_dir() else Path.cwd()).resolve()
     try:
@@ -99,8 +99,6 @@ def _copy_evidence(root: Path, commit: str, policy: PurePosixPath, ref_path: str
 
 def _at_revision(problem: Problem, mirror: Path, ref: str) -> Problem:
     """`problem` with the temporary copy's path replaced by `REF:path-in-repository`."""
-    from routecheck.paths import display_path
-
     shown = display_path(mirror)
     if problem.path == shown or problem.path.startswith(shown + "/"):
         inside = problem.path[len(shown) + 1:]

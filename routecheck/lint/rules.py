@@ -10,7 +10,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+from routecheck.deprecations import deprecation_date, deprecation_note, successor
 from routecheck.finding import Severity
+from routecheck.model_ids import is_anthropic_model_id
 from routecheck.policy.vocabulary import (
     MAX_CHEAP_CATEGORIES,
     OPEN_OUTPUTS,
@@ -378,8 +380,6 @@ def unknown_model(ctx: LintContext) -> Iterator[Hit]:
     model = "claude-haiku-4-5-20251001"
     ```
     """
-    from routecheck.model_ids import is_anthropic_model_id
-
     for name, tier in ctx.policy.tiers.items():
         if not is_anthropic_model_id(tier.model):
             yield Hit(("tiers", name, "model"), f"tier '{name}' model '{tier.model}' is not a model id the "
@@ -603,8 +603,6 @@ def model_end_of_life(ctx: LintContext) -> Iterator[Hit]:
     model = "claude-opus-4-7"
     ```
     """
-    from routecheck.deprecations import deprecation_date, deprecation_note, successor
-
     for name, tier in ctx.policy.tiers.items():
         note = deprecation_note(tier.model, ctx.today)
         if note is None:
