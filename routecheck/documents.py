@@ -181,7 +181,7 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
 
 def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) -> M:
     """`data` (found at key path `at` of `doc`) as a `model`, or a ConfigError with every problem."""
-    import pydantic
+    import pydantic  # lazy: reading TOML must not import pydantic; only validating does
 
     try:
         return model.model_validate(data)
@@ -336,7 +336,7 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
 
 def _fields_at(model: type[pydantic.BaseModel], loc: KeyPath) -> set[str]:
     """The key names that the model expects at `loc` (for 'unknown key' messages)."""
-    import pydantic
+    import pydantic  # lazy: reading TOML must not import pydantic; only validating does
 
     current: Any = model
     for part in loc:

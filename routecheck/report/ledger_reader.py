@@ -103,7 +103,7 @@ def display(target: str) -> str:
 def open_backend(target: str) -> Iterator[Backend]:
     """A read-only connection to the ledger `target` names; UsageError (one line, no password) otherwise."""
     if is_postgres(target):
-        from routecheck.report.postgres_reader import open_postgres
+        from routecheck.report.postgres_reader import open_postgres  # lazy: psycopg only for a postgresql:// URL
 
         with open_postgres(target) as backend:
             yield backend

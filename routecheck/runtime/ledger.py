@@ -48,6 +48,7 @@ class LedgerWriter(Protocol):
 def open_ledger(target: str, environ: Mapping[str, str] | None = None) -> LedgerWriter:
     """The writer for ROUTECHECK_LEDGER's value: a SQLite file, or a PostgreSQL URL (spooled, shipped)."""
     if is_postgres(target):
+        # lazy: the fleet writer (a shipper thread, psycopg) only for a postgresql:// URL
         from routecheck.runtime.fleet import FleetLedger
 
         return FleetLedger(target, environ=environ)

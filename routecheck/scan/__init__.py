@@ -35,7 +35,7 @@ from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
 if TYPE_CHECKING:  # the analysis (ast, the lexer, the matcher) is imported only when a file must be read
-    from routecheck.scan.analyze import Analyzer
+    from routecheck.scan.analyze import Analyzer  # lazy: ast, the lexer and the matcher only when a file must be read
 
 __all__ = ["ScanResult", "ScanTarget", "scan_target"]
 
@@ -65,6 +65,7 @@ def scan_target(
 
     def analyzer() -> Analyzer:
         if not analyzers:
+            # lazy: ast, the lexer and the matcher only when a file must be read
             from routecheck.scan.analyze import Analyzer
 
             analyzers.append(Analyzer(settings))
@@ -200,7 +201,7 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
     if cached is not None:
         return digest, cached
     if file.kind == "config":
-        from routecheck.scan.config_files import config_facts
+        from routecheck.scan.config_files import config_facts  # lazy: only a scan that reads a config file needs it
 
         return digest, config_facts(data, analyzer.matcher, analyzer.prefilter)
     if file.kind == "notebook":
