@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from routecheck.policy.vocabulary import (
     MAX_CHEAP_CATEGORIES,
@@ -54,3 +55,18 @@ def test_policy_rule_pages_name_the_values_their_checks_read() -> None:
     schema = re.search(r"short and schema-constrained \((\w+) or (\w+)\)", get_rule("RC111").doc)
     assert schema is not None and set(schema.groups()) == SCHEMA_OUTPUTS
     assert f"more than {STALE_PRICES_AFTER.days} days old" in summary("RC113")
+
+
+def test_every_rule_of_the_catalogue_is_declared_in_the_one_shape() -> None:
+    """Policy rules, code rules and RC207 alike: a RuleSpec whose function is what the rule owns."""
+    from routecheck.lint.rules import POLICY_RULES, unverified_downgrade
+    from routecheck.rule_spec import RuleSpec
+    from routecheck.rules import all_rules
+    from routecheck.scan.rules import CODE_RULES, stale_client
+
+    specs: list[RuleSpec[..., Any]] = [*POLICY_RULES, *CODE_RULES]
+    assert [type(spec) for spec in specs] == [RuleSpec] * len(specs)
+    assert sorted((spec.rule for spec in specs), key=lambda rule: rule.code) == list(all_rules())
+    assert (unverified_downgrade.rule.code, stale_client.rule.code) == ("RC108", "RC207")
+    assert stale_client("app/llm_routes.py", generated_from=None, expected="ab" * 32, exists=False) == (
+        "generated client app/llm_routes.py does not exist; run `routecheck generate`")

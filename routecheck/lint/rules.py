@@ -10,9 +10,6 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
-from routecheck.cost import monthly_cost
-from routecheck.cost.book import price_book
-from routecheck.cost.prices import typed_prices
 from routecheck.deprecations import deprecation_date, deprecation_note, successor
 from routecheck.finding import Severity
 from routecheck.model_ids import is_anthropic_model_id
@@ -55,6 +52,8 @@ class LintContext:
     @cached_property
     def prices(self) -> dict[str, Prices | None]:
         """Every tier's prices on `today`; computed on first use (it imports genai-prices for a tier without them)."""
+        from routecheck.cost.book import price_book  # lazy: the catalogue loads this on every run
+
         return price_book(self.policy, self.today)
 
 
@@ -444,6 +443,8 @@ def savings_candidate(ctx: LintContext) -> Iterator[Hit]:
     Run `routecheck eval tag_language --samples samples.jsonl --write`; if it passes the gate, move
     the task to the cheap tier with the evidence. To keep it where it is, add `ignore = ["RC111"]`.
     """
+    from routecheck.cost import monthly_cost  # lazy: the catalogue loads this on every run
+
     policy = ctx.policy
     prices = ctx.prices
     cheapest = policy.cheapest_tier
@@ -554,6 +555,8 @@ def price_drift(ctx: LintContext) -> Iterator[Hit]:
     model = "claude-haiku-4-5-20251001"
     ```
     """
+    from routecheck.cost.prices import typed_prices  # lazy: the catalogue loads this on every run
+
     for name, tier in ctx.policy.tiers.items():
         typed = typed_prices(tier)
         if typed is None:
