@@ -41,6 +41,7 @@ from fake_anthropic import FakeAnthropicProcess  # noqa: E402
 
 from routecheck.cost.book import require_prices  # noqa: E402
 from routecheck.policy.loader import load_policy  # noqa: E402
+from routecheck.rules import known_codes  # noqa: E402
 from routecheck.runtime import Router, RuntimePolicy  # noqa: E402
 
 TASK = "classify_intent"
@@ -114,7 +115,7 @@ def summary(name: str, bare_times: Times, routed_times: Times) -> dict[str, Any]
 
 
 def run(calls: int) -> list[dict[str, Any]]:
-    source = load_policy(ROOT / "policies" / "routing.toml")
+    source = load_policy(ROOT / "policies" / "routing.toml", known_codes=known_codes())
     policy = RuntimePolicy.from_policy(source.policy, require_prices(source, date.today()), sha256=source.sha256)
     results = []
     with tempfile.TemporaryDirectory() as folder, FakeAnthropicProcess(log_path=Path(folder) / "log.jsonl") as fake:

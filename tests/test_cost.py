@@ -14,7 +14,7 @@ from routecheck.cost.book import policy_prices
 from routecheck.cost.render import render_json, render_markdown, render_text
 from routecheck.cost.table import CostTable, cost_table
 from routecheck.errors import UsageError
-from routecheck.policy.loader import load_policy
+from support import load_policy
 
 ROOT = Path(__file__).parent.parent
 ARTICLE = ROOT / "examples" / "article" / "routing.toml"

@@ -68,7 +68,7 @@ def test_suggest_names_the_newer_model_of_a_tier_nearing_end_of_life(tmp_path: P
     from datetime import date
 
     from routecheck.cost.suggest import render_replacements, replacements
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     path = tmp_path / "routing.toml"
     path.write_text(

@@ -61,6 +61,7 @@ def _project(start: Path) -> Project:
 
 
 def _scan(project: Project, policy_path: Path, today: date) -> list[Finding]:
+    from routecheck.rules import known_codes
     from routecheck.scan import scan_target
     from routecheck.scan.target import ScanTarget
 
@@ -72,7 +73,8 @@ def _scan(project: Project, policy_path: Path, today: date) -> list[Finding]:
         policy_path=policy_path, policy_display=display_path(policy_path), evidence_paths=(), tier_models=(),
         tasks=(),
     )
-    result = scan_target([], target, whole_project=False, today=today, use_cache=False)
+    result = scan_target([], target, whole_project=False, today=today, use_cache=False,
+                         known_codes=known_codes())
     return list(result.findings)
 
 

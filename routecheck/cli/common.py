@@ -39,10 +39,11 @@ def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
     from routecheck.config import find_project
     from routecheck.errors import ConfigError
     from routecheck.policy.loader import load_policy
+    from routecheck.rules import known_codes
 
     project = find_project(Path.cwd())
     try:
-        return project, load_policy(project.policy_path(args.policy))
+        return project, load_policy(project.policy_path(args.policy), known_codes=known_codes())
     except ConfigError as exc:
         if args.policy is None and project.sets("policy"):
             raise project.file_error("policy", "policy file", exc.problems) from None

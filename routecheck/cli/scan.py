@@ -39,10 +39,11 @@ def add_baseline_options(parser: argparse.ArgumentParser) -> None:
 
 def scan_project(args: argparse.Namespace, snapshot: Snapshot) -> ScanResult:
     """The scan `args` ask for (paths given: those only; none: the whole project, with RC206)."""
+    from routecheck.rules import known_codes
     from routecheck.scan import scan_target
 
     return scan_target(
-        args.paths, snapshot.target, whole_project=not args.paths, today=args.today,
+        args.paths, snapshot.target, whole_project=not args.paths, today=args.today, known_codes=known_codes(),
         use_cache=not args.no_cache, report_unused_suppressions=args.strict,
     )
 

@@ -36,7 +36,7 @@ from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
 if TYPE_CHECKING:  # the analysis (ast, the lexer, the matcher) is imported only when a file must be read
-    from routecheck.scan.analyze import Analyzer
+    from routecheck.scan.analyze import Analyzer  # lazy: ast, the lexer and the matcher only when a file must be read
 
 __all__ = ["ScanResult", "ScanTarget", "scan_target"]
 
@@ -54,19 +54,19 @@ def scan_target(
     *,
     whole_project: bool,
     today: date,
+    known_codes: Collection[str],
     use_cache: bool = True,
     report_unused_suppressions: bool = False,
 ) -> ScanResult:
     """Scan `paths` (default: the project root) for `target`, the project and policy as plain data (what a
     cached snapshot holds); every finding and skip note. RC206 needs `whole_project`; `today` dates the
-    end-of-life notes of RC201."""
-    from routecheck.rules import known_codes
-
+    end-of-life notes of RC201; `known_codes` are the rule codes a suppression may name (the catalogue's)."""
     settings = target.settings(whole_project=whole_project)
     analyzers: list[Analyzer] = []  # built on first need: a warm rescan reads no file
 
     def analyzer() -> Analyzer:
         if not analyzers:
+            # lazy: ast, the lexer and the matcher only when a file must be read
             from routecheck.scan.analyze import Analyzer
 
             analyzers.append(Analyzer(settings))
@@ -142,7 +142,7 @@ def scan_target(
         key = (rule.rule.code, model)
         if key not in messages:
             clause = "" if rule is model_in_config else hardcoded_model_clause(model, today)
-            messages[key] = rule.message(model) + clause
+            messages[key] = rule(model) + clause
         return messages[key]
 
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
@@ -156,7 +156,7 @@ def scan_target(
         findings += [models.finding(file.display, h.line, h.column, model_message(models, h.model), model=h.model,
                                     cell=h.cell) for h in f.models]
         findings += [direct_sdk_call.finding(file.display, c.line, c.column,
-                                             direct_sdk_call.message(c.call, called=c.called), cell=c.cell)
+                                             direct_sdk_call(c.call, called=c.called), cell=c.cell)
                      for c in f.sdk_calls]
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
@@ -164,10 +164,10 @@ def scan_target(
             findings += _route_findings(file.display, call, ref, tasks, target.policy_display)
 
     if whole_project:
-        findings += [unused_task.finding(target.policy_display, line, column, unused_task.message(name), task=name)
+        findings += [unused_task.finding(target.policy_display, line, column, unused_task(name), task=name)
                      for name, line, column in target.tasks if name not in used_tasks]
 
-    outcome = apply_suppressions(findings, suppressions, known_codes())
+    outcome = apply_suppressions(findings, suppressions, known_codes)
     findings = outcome.findings + (outcome.unused if report_unused_suppressions else [])
     relative = {file.display: file.rel for file in facts}
     findings = apply_per_file_ignores(findings, dict(target.per_file_ignores), relative)
@@ -217,7 +217,7 @@ def _analyse(file: SourceFile, size: int, cache: FactsCache, analyzer: Analyzer,
     if cached is not None:
         return digest, cached
     if file.kind == "config":
-        from routecheck.scan.config_files import config_facts
+        from routecheck.scan.config_files import config_facts  # lazy: only a scan that reads a config file needs it
 
         return digest, config_facts(data, analyzer.matcher, analyzer.prefilter)
     if file.kind == "notebook":
@@ -252,7 +252,7 @@ def _unpack(packed: object) -> Note | tuple[str, FileFacts]:
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
                     policy: str) -> list[Finding]:
     if ref.kind == "dynamic":
-        return [dynamic_task.finding(path, call.line, call.column, dynamic_task.message(call.argument, call.callee),
+        return [dynamic_task.finding(path, call.line, call.column, dynamic_task(call.argument, call.callee),
                                      cell=call.cell)]
-    return [unregistered_task.finding(path, call.line, call.column, unregistered_task.message(value, tasks, policy),
+    return [unregistered_task.finding(path, call.line, call.column, unregistered_task(value, tasks, policy),
                                       task=value, cell=call.cell) for value in ref.values if value not in tasks]

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from routecheck import __version__
+from routecheck.model_ids import sdk_model_ids
 
 #: The first line of a generated client says so (`routecheck generate`): with or without
 #: `[tool.routecheck] client`, such a file is where model ids belong, and it is not scanned.
@@ -32,7 +33,6 @@ class ScanSettings:
 
     def fingerprint(self) -> str:
         """A hash of the settings and the routecheck version: the cache key of a file's facts."""
-        from routecheck.model_ids import sdk_model_ids
 
         payload = json.dumps(
             [__version__, sorted(self.known_models), list(self.model_patterns), sorted(self.task_names),

@@ -20,8 +20,8 @@ from router_drivers import Driver  # noqa: E402
 
 from routecheck.codegen import render_client  # noqa: E402
 from routecheck.cost.book import require_prices  # noqa: E402
-from routecheck.policy.loader import load_policy  # noqa: E402
 from routecheck.runtime import RuntimePolicy  # noqa: E402
+from support import load_policy  # noqa: E402
 
 POLICY_FILE = TESTS / "fixtures" / "client" / "routing.toml"
 TODAY = date(2026, 12, 2)

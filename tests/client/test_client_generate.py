@@ -14,8 +14,8 @@ from routecheck.cli import main
 from routecheck.codegen import render_client
 from routecheck.cost.book import require_prices
 from routecheck.errors import RoutecheckError
-from routecheck.policy.loader import load_policy
 from routecheck.runtime import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
+from support import load_policy
 
 TODAY = date(2026, 12, 2)
 
