@@ -27,10 +27,9 @@ def when(ts: float) -> str:
 
 def routing_sha(policy: Path) -> str:
     """What a client generated from `policy` records: the sha256 of what it routes, not of the file."""
-    from support import load_policy
-
     from routecheck.cost.book import require_prices
     from routecheck.runtime.policy import RuntimePolicy
+    from support import load_policy
 
     source = load_policy(policy)
     return RuntimePolicy.from_policy(source.policy, require_prices(source, datetime.now(UTC).date())).sha256
