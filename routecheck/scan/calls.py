@@ -74,8 +74,14 @@ def segments(expr: ast.expr) -> list[str]:
             return out[::-1]
 
 
+# Every shape is at least two parts long and ends in one of these followed by the method.
+_PENULTIMATE = frozenset(shape[-2] for shape in SDK_CALL_SHAPES)
+
+
 def sdk_shape(segs: Sequence[str]) -> bool:
     """Does a callee's dotted shape match one of RC202's `SDK_CALL_SHAPES` (wrappers skipped)?"""
+    if _PENULTIMATE.isdisjoint(segs):  # nearly every callee: `self.x.get`, `os.path.join`
+        return False
     parts = [s for s in segs if s not in SDK_WRAPPERS]
     for shape in SDK_CALL_SHAPES:
         n = len(shape)

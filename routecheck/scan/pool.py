@@ -11,6 +11,7 @@ usable core, no fork, or less than `POOL_THRESHOLD_BYTES` to read, everything ru
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -52,6 +53,7 @@ def map_indices(task: Callable[[int], T], weights: Sequence[int], *, workers: in
     os.close(work_write)  # an empty pipe now reads as the end of the work
     out: dict[int, T] = {}
     children: list[tuple[int, int]] = []  # (pid, read end of its results pipe)
+    gc.freeze()  # the heap so far stays out of every collection: a worker's collector never copies its pages
     try:
         for _ in range(count - 1):
             result_read, result_write = os.pipe()
@@ -69,6 +71,7 @@ def map_indices(task: Callable[[int], T], weights: Sequence[int], *, workers: in
                 for index, packed in pickle.loads(_read_all(result_read)):
                     out[index] = back(packed)
     finally:
+        gc.unfreeze()
         os.close(work_read)
         for pid, result_read in children:
             with contextlib.suppress(OSError):
