@@ -74,7 +74,7 @@ def test_diff_of_a_policy_with_itself_is_empty(data: dict[str, Any]) -> None:
         source = load_policy(path)
         diff = diff_policies(source, load_policy(path), old_label="a", new_label="a", today=TODAY)
     assert policy_changes(source.policy, source.policy) == ()
-    assert (diff.changes, diff.risks, diff.is_empty, diff.cost_delta) == ((), (), True, 0)
+    assert (diff.changes, diff.risks, diff.is_empty, diff.cost_delta) == ((), (), True, Decimal(0))
     assert all(cost.delta == 0 for cost in diff.costs)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from routecheck.cli import main
 from routecheck.scan.cache import FORMAT
-from tests.scan.helpers import FIXTURES
+from scan.helpers import FIXTURES
 
 APP = '''import anthropic
 
