@@ -48,6 +48,7 @@ def test_random_python_text_never_raises(text: str) -> None:
         assert 1 <= hit.line <= lines + 1 and hit.column >= 1
 
 
+@pytest.mark.slow
 def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole stdlib, deliberately broken files included: the scan finishes, every note is a known kind."""
     lib = Path(sysconfig.get_paths()["stdlib"])

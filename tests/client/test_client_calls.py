@@ -231,6 +231,7 @@ SYSTEM = "SYSTEM-TEXT-91bc"
 REPLY = "COMPLETION-TEXT-c0de"
 
 
+@pytest.mark.slow
 def test_eight_threads_of_200_calls_lose_no_row_and_store_no_text(
     routes: ModuleType, server: FakeAnthropic, tmp_path: Path
 ) -> None:
@@ -276,6 +277,7 @@ def _append(path: str, worker: int) -> None:
                                  None, "ok", None))
 
 
+@pytest.mark.slow
 def test_processes_append_to_one_ledger_at_once(tmp_path: Path) -> None:
     path = str(tmp_path / "ledger.sqlite")
     context = multiprocessing.get_context("spawn")
