@@ -13,6 +13,7 @@ from routecheck.cost.money import amount_text, money, signed_money
 from routecheck.cost.table import MONTHS_PER_YEAR
 from routecheck.policy.loader import PolicyFile
 from routecheck.policy.model import Task
+from routecheck.policy.vocabulary import cheap_to_recover, savings_candidate, short_schema_output
 
 JSON_VERSION = 1
 
@@ -49,14 +50,15 @@ class Suggestion:
 
 
 def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
-    """The RC111 candidates of `source` (as lint reports them, task ignores included), largest saving first."""
+    """The RC111 candidates of `source` (the rule's own predicate), largest saving first."""
     from routecheck.cost.book import require_prices
-    from routecheck.lint import lint_policy
 
     policy = source.policy
     prices = require_prices(source, today)
     cheapest = policy.cheapest_tier
-    names = [f.task for f in lint_policy(source, today=today) if f.code == "RC111" and f.task is not None]
+    # as lint reports them: a task's own `ignore = ["RC111"]` keeps it off the list
+    names = [name for name, task in policy.tasks.items()
+             if savings_candidate(policy, task) and "RC111" not in task.ignore]
     out = [
         Suggestion(
             task=name,
@@ -146,9 +148,8 @@ def render_replacements(items: tuple[Replacement, ...]) -> str:
 
 def three_questions(task: Task) -> tuple[Answer, ...]:
     """The article's test: all three answered the cheap way means the cheap tier is likely enough."""
-    short = task.output in ("label", "json")
+    short, cheap = short_schema_output(task), cheap_to_recover(task)
     output = f"output = {task.output}" + (f", {task.categories} categories" if task.categories else "")
-    cheap = task.stakes == "low" and not task.touches
     touches = f"touches {', '.join(task.touches)}" if task.touches else "touches nothing"
     return (
         Answer("Is the output short and schema-constrained?", "yes" if short else "no", output),

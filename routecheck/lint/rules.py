@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from routecheck.finding import Rule, Severity
-from routecheck.policy.vocabulary import OPEN_OUTPUTS, SCHEMA_OUTPUTS, SENSITIVE_TOUCHES
+from routecheck.policy.vocabulary import MAX_CHEAP_CATEGORIES, OPEN_OUTPUTS, SENSITIVE_TOUCHES
+from routecheck.policy.vocabulary import savings_candidate as rc111_applies
 from routecheck.toml_locate import KeyPath
 
 if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
@@ -21,7 +22,6 @@ if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in
     from routecheck.policy.model import Gate, Policy, Task
 
 STALE_PRICES_AFTER = timedelta(days=90)
-MAX_CHEAP_CATEGORIES = 15
 
 
 class Hit(NamedTuple):
@@ -455,14 +455,7 @@ def savings_candidate(ctx: LintContext) -> Iterator[Hit]:
     prices = ctx.prices
     cheapest = policy.cheapest_tier
     for name, task in policy.tasks.items():
-        if (
-            policy.rank(task.tier) > policy.rank(cheapest)
-            and task.output in SCHEMA_OUTPUTS
-            and task.stakes == "low"
-            and not task.multi_step
-            and not task.touches
-            and (task.categories or 0) <= MAX_CHEAP_CATEGORIES
-        ):
+        if rc111_applies(policy, task):
             here, there = prices[task.tier], prices[cheapest]
             now = None if here is None else monthly_cost(task, here)
             then = None if there is None else monthly_cost(task, there)

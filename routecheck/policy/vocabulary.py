@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from routecheck.policy.model import Policy, Task
+
 #: Touches that must never run below default_tier (RC107).
 SENSITIVE_TOUCHES: frozenset[str] = frozenset({"payment", "auth", "data_integrity", "deletion"})
 #: Outputs too open-ended for the cheapest tier (RC105).
 OPEN_OUTPUTS: frozenset[str] = frozenset({"long_text", "code"})
 #: Outputs short and schema-constrained enough to verify cheaply (RC111).
 SCHEMA_OUTPUTS: frozenset[str] = frozenset({"label", "json"})
+#: The most categories a classification may have on the cheapest tier (RC106, RC111).
+MAX_CHEAP_CATEGORIES = 15
+
+
+def short_schema_output(task: Task) -> bool:
+    """The article's first question: is the output short and schema-constrained?"""
+    return task.output in SCHEMA_OUTPUTS
+
+
+def cheap_to_recover(task: Task) -> bool:
+    """The second: is a wrong answer cheap to recover from (low stakes, touches nothing)?"""
+    return task.stakes == "low" and not task.touches
+
+
+def savings_candidate(policy: Policy, task: Task) -> bool:
+    """RC111's question: a task above the cheapest tier that answers the article's three questions the cheap
+    way (short schema output, cheap to recover from, no multi-step reasoning) and has few enough categories."""
+    return (
+        policy.rank(task.tier) > policy.rank(policy.cheapest_tier)
+        and short_schema_output(task)
+        and cheap_to_recover(task)
+        and not task.multi_step
+        and (task.categories or 0) <= MAX_CHEAP_CATEGORIES
+    )
