@@ -25,7 +25,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-    from datetime import date
 
     from routecheck.diff import FailOn, diff_policies
     from routecheck.diff.render import renderer
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         old_label, new_label = old.display, new.display
     else:
         raise UsageError("give two policy files (routecheck diff OLD NEW) or --base GITREF")
-    diff = diff_policies(old, new, old_label=old_label, new_label=new_label, today=date.today())
+    diff = diff_policies(old, new, old_label=old_label, new_label=new_label, today=args.today)
     sys.stdout.write(renderer(args.format)(diff))
     failures = fail_on.failures(diff)
     for reason in failures:

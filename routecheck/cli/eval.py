@@ -62,13 +62,13 @@ def options(args: argparse.Namespace, project: Project) -> EvalOptions:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from routecheck.cli.common import load_project, today
+    from routecheck.cli.common import load_project
     from routecheck.evaluate import render
     from routecheck.evaluate.run import DryRun, run_eval
     from routecheck.paths import display_path
 
     project, source = load_project(args)
-    done = run_eval(source, options(args, project), today=today(), stream=sys.stderr)
+    done = run_eval(source, options(args, project), today=args.today, stream=sys.stderr)
     if isinstance(done, DryRun):
         sys.stdout.write(render.dry_run_json(done.plan, done.estimate) if args.format == "json"
                          else render.dry_run(done.plan, done.estimate))

@@ -22,11 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from routecheck.cli.common import load_project, today
+    from routecheck.cli.common import load_project
     from routecheck.codegen import STALE_CLIENT, client_state
 
     project, source = load_project(args)
-    state = client_state(project, source, args.out, today=today())
+    state = client_state(project, source, args.out, today=args.today)
     if args.check:
         if not state.stale:
             return 0

@@ -14,9 +14,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from routecheck.cli.common import build_report, emit, load_project, today
+    from routecheck.cli.common import build_report, emit, load_project
     from routecheck.lint import lint_policy
 
     _, source = load_project(args)
-    findings = lint_policy(source, today=today())
+    findings = lint_policy(source, today=args.today)
     return emit(args, build_report(args, findings, files_scanned=1 + len(source.evidence)))

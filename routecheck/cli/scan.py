@@ -34,11 +34,10 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
 
 def scan_project(args: argparse.Namespace, snapshot: Snapshot) -> ScanResult:
     """The scan `args` ask for (paths given: those only; none: the whole project, with RC206)."""
-    from routecheck.cli.common import today
     from routecheck.scan import scan_target
 
     return scan_target(
-        args.paths, snapshot.target, whole_project=not args.paths, today=today(),
+        args.paths, snapshot.target, whole_project=not args.paths, today=args.today,
         use_cache=not args.no_cache, report_unused_suppressions=args.strict,
     )
 

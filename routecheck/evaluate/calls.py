@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from routecheck.cost.book import prices_of
@@ -67,7 +66,7 @@ def client_judge(plan: EvalPlan, client: anthropic.Anthropic, ledger: LedgerWrit
     from routecheck.runtime.ledger import CallRecord, instance_name
 
     model, tier_name, tier = plan.model("grader"), plan.tier_name("grader"), plan.tier("grader")
-    rates = prices_of(tier_name, tier, date.today()).standard
+    rates = prices_of(tier_name, tier, plan.today).standard
 
     def record(started: float, clock: float, message: Message | None, error: BaseException | None) -> None:
         if ledger is None:

@@ -74,8 +74,8 @@ class EvalOutcome:
     edits: tuple[PolicyEdit, ...]
 
 
-def plan_eval(source: PolicyFile, options: EvalOptions) -> EvalPlan:
-    """The run the options ask for; UsageError or SamplesError for anything that cannot be run."""
+def plan_eval(source: PolicyFile, options: EvalOptions, *, today: date) -> EvalPlan:
+    """The run the options ask for, on `today`; UsageError or SamplesError for anything that cannot be run."""
     policy = source.policy
     if options.task not in policy.tasks:
         raise UsageError(f"task '{options.task}' is not in {source.display} (tasks: {', '.join(sorted(policy.tasks))})")
@@ -106,7 +106,7 @@ def plan_eval(source: PolicyFile, options: EvalOptions) -> EvalPlan:
             raise UsageError(f"--system-file {options.system_file}: cannot read it ({exc})") from None
     samples = read_samples(options.samples, need_expected=grader.kind == "expected")
     return EvalPlan(policy, options.task, candidate, reference, grader, comparison_for(task.output), system,
-                    max_tokens, samples, batch=options.batch, repeat=options.repeat)
+                    max_tokens, samples, today, batch=options.batch, repeat=options.repeat)
 
 
 def run_eval(
@@ -123,7 +123,7 @@ def run_eval(
     `client` defaults to `anthropic.Anthropic()` (credentials and base URL from the environment); the
     ledger is the one ROUTECHECK_LEDGER names, if any; `now` stamps the evidence file.
     """
-    plan = plan_eval(source, options)
+    plan = plan_eval(source, options, today=today)
     if options.dry_run:
         journal = Journal(options.results, plan.fingerprint(), fresh=options.fresh, write=False)
         return DryRun(plan, estimate(plan, journal))

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from routecheck.deprecations import hardcoded_model_clause
 from routecheck.finding import Finding, Note
@@ -95,11 +95,13 @@ def scan_target(
             pending.append((file, known))
 
     def analyse(index: int) -> Note | tuple[str, FileFacts]:
-        return _analyse(pending[index][0], cache, analyzer(), settings.max_bytes)
+        file, info = pending[index]
+        return _analyse(file, info.st_size, cache, analyzer(), settings.max_bytes)
 
     if pending:
         analyzer()  # before any worker is forked, so that every process shares it
-    for (file, info), done in zip(pending, map_indices(analyse, [info.st_size for _, info in pending]), strict=True):
+    analysed = map_indices(analyse, [info.st_size for _, info in pending], pack=_pack, unpack=_unpack)
+    for (file, info), done in zip(pending, analysed, strict=True):
         if isinstance(done, Note):
             notes.append(done)
             facts[file] = FileFacts()
@@ -189,11 +191,13 @@ def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFa
     return info if cached is None else cached
 
 
-def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes: int) -> Note | tuple[str, FileFacts]:
-    """A file's content hash and facts (the cache's, for content it has seen), or a skip note."""
+def _analyse(file: SourceFile, size: int, cache: FactsCache, analyzer: Analyzer,
+             max_bytes: int) -> Note | tuple[str, FileFacts]:
+    """A file's content hash and facts (the cache's, for content it has seen), or a skip note. `size` is
+    what the file's stat said: reading that much unbuffered is one allocation of the file's size, where
+    a buffered read of `max_bytes` allocates all of it for every file."""
     try:
-        with open(file.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read(file.path, size, max_bytes)
     except OSError as exc:
         return os_note(file.display, exc, "file")
     digest = content_digest(file.kind, data)
@@ -207,6 +211,30 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
     if file.kind == "notebook":
         return digest, analyzer.notebook(data)
     return digest, analyzer.python(data)
+
+
+def _read(path: Path, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, at most `max_bytes + 1` of them (one more shows it grew past the limit)."""
+    parts, total, want = [], 0, size + 1  # asking for one byte more than the stat said notices growth
+    with open(path, "rb", buffering=0) as handle:
+        while total <= max_bytes and (chunk := handle.read(min(want, max_bytes + 1) - total)):
+            parts.append(chunk)
+            total += len(chunk)
+            if total >= want:
+                want = max_bytes + 1
+    return b"".join(parts)
+
+
+def _pack(done: Note | tuple[str, FileFacts]) -> object:
+    """A worker's result as plain lists, which cross a process boundary faster than dataclasses."""
+    return done if isinstance(done, Note) else (done[0], done[1].to_json())
+
+
+def _unpack(packed: object) -> Note | tuple[str, FileFacts]:
+    if isinstance(packed, Note):
+        return packed
+    digest, facts = cast(tuple[str, list[Any]], packed)
+    return digest, FileFacts.from_json(facts)
 
 
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
