@@ -9,6 +9,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,6 +66,7 @@ def policy_data(draw: st.DrawFn) -> dict[str, Any]:
             "tiers": tiers, "tasks": tasks}
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(policy_data())
 def test_diff_of_a_policy_with_itself_is_empty(data: dict[str, Any]) -> None:
@@ -74,10 +76,11 @@ def test_diff_of_a_policy_with_itself_is_empty(data: dict[str, Any]) -> None:
         source = load_policy(path)
         diff = diff_policies(source, load_policy(path), old_label="a", new_label="a", today=TODAY)
     assert policy_changes(source.policy, source.policy) == ()
-    assert (diff.changes, diff.risks, diff.is_empty, diff.cost_delta) == ((), (), True, 0)
+    assert (diff.changes, diff.risks, diff.is_empty, diff.cost_delta) == ((), (), True, Decimal(0))
     assert all(cost.delta == 0 for cost in diff.costs)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(policy_data(), st.none() | st.integers(1, 1_000_000))
 def test_costs_are_additive(data: dict[str, Any], calls_per_day: int | None) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from routecheck.cli import main
 from routecheck.diff import RiskFlag, diff_policies
-from routecheck.diff.render import headline, render_json, render_text
+from routecheck.diff.render import change_message, headline, render_json, render_text
 from support import load_policy
 
 ROOT = Path(__file__).parent.parent
@@ -104,7 +104,8 @@ def test_downgrade_with_passing_evidence_is_not_a_risk(tmp_path: Path) -> None:
                                                     'tier = "sonnet"\nkind = "classification"', 1))
     new = write(tmp_path / "new.toml", base)
     diff = diff_policies(load_policy(old), load_policy(new), old_label="old", new_label="new", today=TODAY)
-    assert [c.message for c in diff.changes] == ["task 'classify_intent' moved from 'sonnet' to 'haiku' (downgrade)"]
+    assert [change_message(c) for c in diff.changes] == [
+        "task 'classify_intent' moved from 'sonnet' to 'haiku' (downgrade)"]
     assert diff.risks == ()
 
 
@@ -373,7 +374,7 @@ def test_a_price_left_to_the_source_reads_as_such(tmp_path: Path) -> None:
     (tmp_path / "new.toml").write_text(typed.replace("input_usd_per_mtok = 2.0\noutput_usd_per_mtok = 15.0\n", ""),
                                        encoding="utf-8")
     changes = policy_changes(load_policy(tmp_path / "old.toml").policy, load_policy(tmp_path / "new.toml").policy)
-    assert [c.message for c in changes] == [
+    assert [change_message(c) for c in changes] == [
         "tier 's' input_usd_per_mtok: 2.0 \u2192 (genai-prices)",
         "tier 's' output_usd_per_mtok: 15.0 \u2192 (genai-prices)",
     ]
@@ -390,7 +391,7 @@ def test_setting_or_raising_max_regression_loosens_the_gate(tmp_path: Path) -> N
     def diff(old: str, new: str) -> tuple[list[str], tuple[RiskFlag, ...]]:
         found = diff_policies(load_policy(versions[old]), load_policy(versions[new]), old_label=old, new_label=new,
                               today=TODAY)
-        return [c.message for c in found.changes], found.risks
+        return [change_message(c) for c in found.changes], found.risks
 
     assert diff("none", "two") == (["gate.max_regression: (unset) \u2192 0.02 (loosened)"], (RiskFlag(
         "gate-loosened", "gate.max_regression raised from (unset) to 0.02: weaker evidence now lets a task run "

@@ -240,6 +240,7 @@ _SCALAR = st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.float
 _FLAT = st.dictionaries(st.text(), _SCALAR, max_size=5)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.dictionaries(st.text(), st.one_of(_SCALAR, _FLAT, st.lists(_FLAT, max_size=4),
                                             st.lists(st.integers(), max_size=2)), max_size=5))

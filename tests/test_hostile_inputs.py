@@ -122,6 +122,7 @@ def test_a_directory_given_as_out_is_an_error(write_policy: WritePolicy, run_cli
 
 # -- item 1: files that are not regular files ---------------------------------------------------------
 # The real CLI in a subprocess with a timeout: a read that blocks or never ends fails the test, not the suite.
+# Each starts an interpreter, so they are `slow`.
 
 
 def routecheck(folder: Path, *argv: str) -> Run:
@@ -140,11 +141,13 @@ def fifo(tmp_path: Path) -> Path:
 NOT_REGULAR = "is not a regular file (a device, FIFO or socket)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "fifo"])
 def test_a_policy_that_is_not_a_regular_file(tmp_path: Path, fifo: Path, device: str) -> None:
     assert routecheck(tmp_path, "lint", "--policy", device) == Run(2, "", f"{device}: policy file {NOT_REGULAR}\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
 def test_a_pyproject_policy_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path: Path, fifo: Path,
                                                        device: str) -> None:
@@ -154,6 +157,7 @@ def test_a_pyproject_policy_that_is_not_a_regular_file(write_policy: WritePolicy
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("device", ["/dev/urandom", "../fifo"])
 def test_evidence_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path: Path, fifo: Path,
                                              device: str) -> None:
@@ -163,6 +167,7 @@ def test_evidence_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [("check",), ("generate",), ("generate", "--check")])
 @pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
 def test_a_client_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path: Path, fifo: Path, device: str,
@@ -175,6 +180,7 @@ def test_a_client_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path
     assert fifo.is_fifo()  # never replaced by the generated client
 
 
+@pytest.mark.slow
 def test_a_fifo_given_as_out_is_refused_not_replaced(write_policy: WritePolicy, tmp_path: Path, fifo: Path) -> None:
     write_policy(POLICY, WHERE)
     assert routecheck(tmp_path, "generate", "--out", "fifo") == Run(
@@ -183,6 +189,7 @@ def test_a_fifo_given_as_out_is_refused_not_replaced(write_policy: WritePolicy, 
     assert fifo.is_fifo()
 
 
+@pytest.mark.slow
 def test_a_policy_over_the_size_bound(write_policy: WritePolicy, tmp_path: Path) -> None:
     write_policy(POLICY + "#" * (16 * 1024 * 1024) + "\n", WHERE)
     assert routecheck(tmp_path, "lint") == Run(2, "", f"{WHERE}: policy file is larger than 16 MiB\n")

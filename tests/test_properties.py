@@ -143,6 +143,7 @@ def dump(document: dict[str, Any]) -> bytes | None:
         return None
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=300)
 @given(document=documents)
 def test_random_toml_documents(folder: Path, document: dict[str, Any]) -> None:
@@ -151,6 +152,7 @@ def test_random_toml_documents(folder: Path, document: dict[str, Any]) -> None:
         check_loads_or_located(folder / "random.toml", content)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=400)
 @given(document=tiers_and_tasks())
 def test_random_policy_shaped_documents(folder: Path, document: dict[str, Any]) -> None:
@@ -159,6 +161,7 @@ def test_random_policy_shaped_documents(folder: Path, document: dict[str, Any]) 
         check_loads_or_located(folder / "shaped.toml", content)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=200)
 @given(text=st.one_of(st.text(), st.text(alphabet=string.printable + "[]{}=\"'.#é\x00", max_size=200)),
        data=st.binary(max_size=64))
@@ -212,12 +215,14 @@ def mutated_policy(draw: st.DrawFn) -> bytes:
     return content
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=600)
 @given(content=mutated_policy())
 def test_mutations_of_the_shipped_policy(folder: Path, content: bytes) -> None:
     check_loads_or_located(folder / "mutated.toml", content)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=150)
 @given(content=st.one_of(mutated_policy(), st.builds(lambda d: dump(d) or b"", tiers_and_tasks())))
 def test_the_cli_never_shows_a_traceback(folder: Path, content: bytes) -> None:

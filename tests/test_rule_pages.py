@@ -17,7 +17,7 @@ from routecheck.policy.vocabulary import (
 from routecheck.rules import get_rule
 from routecheck.scan.discovery import file_kind
 from routecheck.scan.rules import SDK_CALL_SHAPES, SDK_WRAPPERS
-from tests.scan.helpers import scan, triples
+from scan.helpers import scan, triples
 
 
 def summary(code: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scan.helpers import FIXTURES, scan, triples
+from scan.helpers import FIXTURES, scan, triples
 
 CASES: dict[str, list[tuple[str, int, int]]] = {
     # f-string pieces: a computed version is no id; a field before or inside the text does not hide one
@@ -53,7 +53,7 @@ CASES: dict[str, list[tuple[str, int, int]]] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_case_findings(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES)
-    result = scan([FIXTURES / "cases" / name], FIXTURES, **{"task-calls": ["*.route", "self.llm.ask"]})
+    result = scan([FIXTURES / "cases" / name], FIXTURES, task_calls=["*.route", "self.llm.ask"])
     assert triples(result.findings) == CASES[name]
     assert result.notes == ()
     assert {f.path for f in result.findings} <= {f"cases/{name}"}
@@ -183,7 +183,7 @@ def test_rc201_says_when_a_model_reaches_end_of_life(today: date, clause: str, t
     """The SDK's end-of-life date for the id (its DEPRECATED_MODELS), with the clock injected."""
     from routecheck.rules import known_codes
     from routecheck.scan import ScanTarget, scan_target
-    from tests.scan.helpers import fixture_policy, project
+    from scan.helpers import fixture_policy, project
 
     (tmp_path / "app.py").write_text('MODEL = "anthropic:claude-opus-4-5"\n')
     monkeypatch.chdir(tmp_path)

@@ -10,7 +10,7 @@ import pytest
 
 from routecheck.cli import main
 from routecheck.scan.cache import FORMAT
-from tests.scan.helpers import FIXTURES
+from scan.helpers import FIXTURES
 
 APP = '''import anthropic
 
@@ -176,6 +176,7 @@ def test_rule_pages_exist_for_code_rules(capsys: pytest.CaptureFixture[str]) -> 
         assert code == 0 and "## Why is this bad?" in out
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_the_cache_safely(proj: Path) -> None:
     import os
     import subprocess

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scan.helpers import FIXTURES, scan, triples
+from scan.helpers import FIXTURES, scan, triples
 
 MODEL_LINE = 'MODEL = "claude-sonnet-4-6"\n'
 
@@ -161,7 +161,7 @@ def test_policy_evidence_and_client_are_never_reported(tree: Path) -> None:
 def test_per_file_ignores(tree: Path) -> None:
     (tree / "tests").mkdir()
     (tree / "tests" / "test_x.py").write_text(MODEL_LINE + "c.messages.create()\n")
-    result = scan([tree], tree, **{"per-file-ignores": {"tests/**": ["RC201"]}})
+    result = scan([tree], tree, per_file_ignores={"tests/**": ["RC201"]})
     assert [(f.path, f.code) for f in sorted(result.findings, key=lambda f: f.sort_key())] == [
         ("good.py", "RC201"), ("tests/test_x.py", "RC202")]
 

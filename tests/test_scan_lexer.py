@@ -7,6 +7,7 @@ import io
 import tokenize
 import warnings
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,7 @@ def _python_tokens(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     return strings, found
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(LINES, max_size=8).map("".join))
 def test_same_tokens_as_pythons_tokenizer(text: str) -> None:

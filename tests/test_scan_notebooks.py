@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from routecheck.cli import main
-from tests.scan.helpers import FIXTURES, scan
+from scan.helpers import FIXTURES, scan
 
 NOTEBOOKS = FIXTURES / "notebooks"
 

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routecheck.scan.analyze import Analyzer
-from routecheck.scan.facts import FileFacts
+from routecheck.scan.facts import FileFacts, FileNote, ModelHit, RouteCall, SdkCall
 from routecheck.scan.settings import ScanSettings
-from tests.scan.helpers import scan
+from scan.helpers import scan
 
 ANALYZER = Analyzer(ScanSettings(known_models=("claude-sonnet-4-6",), task_names=("classify_intent",),
                                  task_calls=("*.route",)))
@@ -43,10 +43,13 @@ def test_random_bytes_never_raise(data: bytes) -> None:
 def test_random_python_text_never_raises(text: str) -> None:
     facts = ANALYZER.python(text.encode("utf-8", "surrogatepass"), symbols=True)
     lines = len(re.split(r"\r\n|\r|\n", text))
-    for hit in (*facts.models, *facts.sdk_calls, *facts.route_calls, *facts.notes):
+    hits: tuple[ModelHit | SdkCall | RouteCall | FileNote, ...] = (
+        *facts.models, *facts.sdk_calls, *facts.route_calls, *facts.notes)
+    for hit in hits:
         assert 1 <= hit.line <= lines + 1 and hit.column >= 1
 
 
+@pytest.mark.slow
 def test_standard_library_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole stdlib, deliberately broken files included: the scan finishes, every note is a known kind."""
     lib = Path(sysconfig.get_paths()["stdlib"])
@@ -138,13 +141,13 @@ def test_what_a_dead_worker_did_not_send_is_done_in_this_process() -> None:
 
 def test_a_scan_across_workers_finds_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     import routecheck.scan.pool
-    from tests.scan.helpers import FIXTURES
+    from scan.helpers import FIXTURES
 
     monkeypatch.chdir(FIXTURES)
-    alone = scan([FIXTURES], FIXTURES, **{"task-calls": ["*.route"]})
+    alone = scan([FIXTURES], FIXTURES, task_calls=["*.route"])
     monkeypatch.setattr(routecheck.scan.pool, "POOL_THRESHOLD_BYTES", 0)
     monkeypatch.setattr(routecheck.scan.pool, "usable_cores", lambda: 2)
-    assert scan([FIXTURES], FIXTURES, **{"task-calls": ["*.route"]}) == alone
+    assert scan([FIXTURES], FIXTURES, task_calls=["*.route"]) == alone
     assert len(alone.findings) > 50
 
 

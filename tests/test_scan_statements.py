@@ -22,7 +22,7 @@ from routecheck.scan.analyze import Analyzer, ParseJob
 from routecheck.scan.facts import FileFacts
 from routecheck.scan.lexer import Positions, token_spans
 from routecheck.scan.settings import ScanSettings
-from tests.scan.helpers import FIXTURES
+from scan.helpers import FIXTURES
 
 BROAD = Analyzer(ScanSettings(model_patterns=(r"[a-z]+_[a-z]+", "utf-8"),
                               task_calls=("*.startswith", "*.endswith", "*.get", "*.split", "*.route")))

@@ -87,3 +87,27 @@ def test_suggest_names_the_newer_model_of_a_tier_nearing_end_of_life(tmp_path: P
         "  its tasks: $225.00/month now, $180.00/month after (\u2212$45.00); verify them on it first (RC108).\n"
     )
     assert replacements(load_policy(path), today=date(2026, 10, 1)) == ()
+
+
+def test_suggest_lists_exactly_the_tasks_lint_reports_under_rc111(tmp_path: Path) -> None:
+    """One predicate decides both: a task's own ignore, too many categories or a sensitive touch keep it off."""
+    from datetime import date
+
+    from routecheck.cost.suggest import suggestions
+    from routecheck.lint import lint_policy
+    from support import load_policy
+
+    task = '[tasks.{name}]\ntier = "sonnet"\nkind = "classification"\nstakes = "low"\n{extra}\n'
+    tasks = {"plain": 'output = "label"\n', "ignored": 'output = "label"\nignore = ["RC111"]\n',
+             "wide": 'output = "label"\ncategories = 16\n', "narrow": 'output = "json"\ncategories = 15\n',
+             "payment": 'output = "label"\ntouches = ["payment"]\n', "steps": 'output = "label"\nmulti_step = true\n',
+             "prose": 'output = "short_text"\n'}
+    path = tmp_path / "routing.toml"
+    path.write_text(
+        'version = 1\ndefault_tier = "sonnet"\n\n[tiers.haiku]\nmodel = "claude-haiku-4-5-20251001"\nrank = 1\n\n'
+        '[tiers.sonnet]\nmodel = "claude-sonnet-4-6"\nrank = 2\n\n'
+        + "".join(task.format(name=name, extra=extra) for name, extra in tasks.items()), encoding="utf-8")
+    source, today = load_policy(path), date(2026, 12, 2)
+    linted = [f.task for f in lint_policy(source, today=today) if f.code == "RC111"]
+    assert linted == ["plain", "narrow"]
+    assert [s.task for s in suggestions(source, today=today)] == ["narrow", "plain"]  # no volume: by name

@@ -10,8 +10,7 @@ from routecheck.cli.common import add_policy_option
 
 if TYPE_CHECKING:
     from routecheck.config import Project
-    from routecheck.evaluate.plan import EvalPlan
-    from routecheck.policy.loader import PolicyFile
+    from routecheck.evaluate.run import EvalOptions
 
 HELP = "verify a tier change on real samples: error rate, gate verdict, saving; write evidence"
 
@@ -46,130 +45,43 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: text; json for CI, versioned)")
 
 
-def build_plan(args: argparse.Namespace, source: PolicyFile) -> EvalPlan:
-    """The run the arguments ask for; UsageError or SamplesError for anything that cannot be run."""
-    from routecheck.errors import UsageError
-    from routecheck.evaluate.graders import GraderSpec, comparison_for
-    from routecheck.evaluate.plan import EvalPlan
-    from routecheck.evaluate.samples import read_samples
+def options(args: argparse.Namespace, project: Project) -> EvalOptions:
+    """The run the arguments ask for; the results file defaults to .routecheck_cache/eval/TASK.jsonl."""
+    from routecheck.evaluate.run import EvalOptions
 
-    policy = source.policy
-    if args.task not in policy.tasks:
-        raise UsageError(f"task '{args.task}' is not in {source.display} (tasks: {', '.join(sorted(policy.tasks))})")
-    task = policy.tasks[args.task]
-    candidate = args.candidate or policy.cheapest_tier
-    reference = args.reference or policy.default_tier
-    try:
-        grader = GraderSpec.parse(args.grader)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    for option, tier in (("--candidate", candidate), ("--reference", reference), ("--grader llm:", grader.tier)):
-        if tier is not None and tier not in policy.tiers:
-            raise UsageError(f"{option} {tier}: not a tier of the policy (tiers: {', '.join(policy.tiers)})")
-    if candidate == reference:
-        raise UsageError(f"candidate and reference are both '{candidate}': pick two different tiers")
-    if args.concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
-    if args.repeat < 1:
-        raise UsageError("--repeat must be at least 1")
-    max_tokens = task.max_tokens if args.max_tokens is None else args.max_tokens
-    if not 1 <= max_tokens <= task.max_tokens:
-        raise UsageError(f"--max-tokens {max_tokens}: must be between 1 and the task's max_tokens ({task.max_tokens})")
-    system = None
-    if args.system_file is not None:
-        try:
-            system = args.system_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--system-file {args.system_file}: cannot read it ({exc})") from None
-    samples = read_samples(args.samples, need_expected=grader.kind == "expected")
-    return EvalPlan(policy, args.task, candidate, reference, grader, comparison_for(task.output), system,
-                    max_tokens, samples, args.today, batch=args.batch, repeat=args.repeat)
-
-
-def results_path(args: argparse.Namespace, project: Project) -> Path:
-    if args.results is not None:
-        return Path(args.results)
-    return project.root / ".routecheck_cache" / "eval" / f"{args.task}.jsonl"
+    results = Path(args.results) if args.results is not None else (
+        project.root / ".routecheck_cache" / "eval" / f"{args.task}.jsonl")
+    return EvalOptions(
+        task=args.task, samples=args.samples, results=results, candidate=args.candidate, reference=args.reference,
+        grader=args.grader, system_file=args.system_file, max_tokens=args.max_tokens, concurrency=args.concurrency,
+        batch=args.batch, poll_interval=args.poll_interval, batch_wait=args.batch_wait, dry_run=args.dry_run,
+        write=args.write, fresh=args.fresh, repeat=args.repeat,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
     import sys
-    import time
-    from datetime import UTC, datetime
 
     from routecheck.cli.common import load_project
-    from routecheck.errors import UsageError
-    from routecheck.evaluate import evidence_writer, render
-    from routecheck.evaluate.journal import Journal
-    from routecheck.evaluate.plan import estimate
-    from routecheck.evaluate.runner import Progress, Runner
-    from routecheck.evaluate.tally import gate_verdict, projected_saving, tally
-
-    project, source = load_project(args)
-    plan = build_plan(args, source)
-    path = results_path(args, project)
-    if args.dry_run:
-        journal = Journal(path, plan.fingerprint(), fresh=args.fresh, write=False)
-        est = estimate(plan, journal)
-        sys.stdout.write(render.dry_run_json(plan, est) if args.format == "json" else render.dry_run(plan, est))
-        return 0
-
-    import anthropic
-
-    from routecheck.cost.book import require_prices
-    from routecheck.evaluate.calls import client_judge, router_ask
-    from routecheck.runtime import Router, RuntimePolicy
-    from routecheck.runtime.ledger import LEDGER_ENV, open_ledger
-
-    client = anthropic.Anthropic()
-    if client.api_key is None and client.auth_token is None:
-        raise UsageError("no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); --dry-run needs none")
-    prices = require_prices(source, args.today)
-    # One ledger for the Router's calls and the llm grader's, both recorded with purpose "eval".
-    ledger = open_ledger(os.environ[LEDGER_ENV]) if os.environ.get(LEDGER_ENV) else None
-    router = Router(RuntimePolicy.from_policy(source.policy, prices), client=client,
-                    ledger=ledger)
-    with Journal(path, plan.fingerprint(), fresh=args.fresh) as journal:
-        runner = Runner(plan, journal, ask=router_ask(plan, router),
-                        judge=client_judge(plan, client, ledger) if plan.grader.kind == "llm" else None,
-                        failures=(anthropic.APIError,))
-        todo = runner.todo()
-        total = 2 * len(plan.samples.samples) * plan.repeat
-        sys.stderr.write(f"eval: {len(todo)} calls to send, {total - len(todo)} "
-                         f"already recorded in {render_path(path)}\n")
-        if args.batch:
-            from routecheck.evaluate.batch import run_batch
-
-            run_batch(runner, client, sleep=time.sleep, clock=time.monotonic, stream=sys.stderr,
-                      poll_interval=args.poll_interval, max_wait=args.batch_wait)
-            runner.run(args.concurrency, Progress(0), send=False)
-        else:
-            runner.run(args.concurrency, Progress(len(todo)))
-        result = tally(plan, journal, runner.texts)
-    if ledger is not None:
-        ledger.close()
-    verdict = gate_verdict(result, source.policy.gate)
-    written: str | None = None
-    edits: list[evidence_writer.PolicyEdit] = []
-    if args.write and result.graded:
-        target, ref = evidence_writer.evidence_path(source, plan)
-        evidence_writer.write_evidence(target, evidence_writer.evidence_values(plan, result, datetime.now(UTC)))
-        written = render_path(target)
-        edits = evidence_writer.policy_edits(source, plan, ref, gate_passed=verdict.passed)
-    saving = projected_saving(plan)
-    if args.format == "json":
-        sys.stdout.write(render.to_json(plan, result, verdict, saving, evidence=written, edits=edits))
-    else:
-        notes = ["evidence: not written: no sample could be graded"] if args.write and written is None else []
-        if written is not None:
-            notes.append(f"evidence: wrote {written}")
-        notes.extend(f"policy: {edit}" for edit in edits)
-        sys.stdout.write(render.outcome(plan, result, verdict, saving, show=args.show, notes=notes))
-    return 0 if verdict.passed else 1
-
-
-def render_path(path: Path) -> str:
+    from routecheck.evaluate import render
+    from routecheck.evaluate.run import DryRun, run_eval
     from routecheck.paths import display_path
 
-    return display_path(path)
+    project, source = load_project(args)
+    done = run_eval(source, options(args, project), today=args.today, stream=sys.stderr)
+    if isinstance(done, DryRun):
+        sys.stdout.write(render.dry_run_json(done.plan, done.estimate) if args.format == "json"
+                         else render.dry_run(done.plan, done.estimate))
+        return 0
+    written = None if done.evidence is None else display_path(done.evidence)
+    if args.format == "json":
+        sys.stdout.write(render.to_json(done.plan, done.result, done.verdict, done.saving, evidence=written,
+                                        edits=done.edits))
+    else:
+        notes = ["evidence: not written: no sample could be graded"] if done.write and written is None else []
+        if written is not None:
+            notes.append(f"evidence: wrote {written}")
+        notes.extend(f"policy: {edit}" for edit in done.edits)
+        sys.stdout.write(render.outcome(done.plan, done.result, done.verdict, done.saving, show=args.show,
+                                        notes=notes))
+    return 0 if done.verdict.passed else 1

@@ -15,7 +15,7 @@ from routecheck.cost.table import MONTHS_PER_YEAR
 from routecheck.deprecations import deprecation_note, successor
 from routecheck.policy.loader import PolicyFile
 from routecheck.policy.model import Task
-from routecheck.policy.vocabulary import is_savings_candidate
+from routecheck.policy.vocabulary import cheap_to_recover, is_savings_candidate, short_schema_output
 
 JSON_VERSION = 1
 
@@ -145,9 +145,8 @@ def render_replacements(items: tuple[Replacement, ...]) -> str:
 
 def three_questions(task: Task) -> tuple[Answer, ...]:
     """The article's test: all three answered the cheap way means the cheap tier is likely enough."""
-    short = task.output in ("label", "json")
+    short, cheap = short_schema_output(task), cheap_to_recover(task)
     output = f"output = {task.output}" + (f", {task.categories} categories" if task.categories else "")
-    cheap = task.stakes == "low" and not task.touches
     touches = f"touches {', '.join(task.touches)}" if task.touches else "touches nothing"
     return (
         Answer("Is the output short and schema-constrained?", "yes" if short else "no", output),

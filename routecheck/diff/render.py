@@ -6,21 +6,14 @@ import dataclasses
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from typing import assert_never
 
 from routecheck.cost.columns import aligned
 from routecheck.cost.money import MINUS, amount_text, cents, money, percent_change, signed_money
 from routecheck.cost.render import stale_note
-from routecheck.diff.changes import (
-    Change,
-    ModelChange,
-    PriceChange,
-    TaskAdded,
-    TaskFieldChange,
-    TaskRemoved,
-    TierMove,
-    UpgradeRulesChange,
-)
+from routecheck.diff.changes import Change, Value
 from routecheck.diff.review import PolicyDiff, TaskCostDelta, changed_tasks
+from routecheck.diff.values import shown
 
 JSON_VERSION = 1
 FORMATS = ("text", "json", "markdown")
@@ -64,27 +57,23 @@ def _what_changed(diff: PolicyDiff, cost: TaskCostDelta) -> str:
     """A few words for the table: `moved down`, `stakes, touches`, `tier prices`."""
     words = []
     for change in diff.changes:
-        if getattr(change, "task", None) != cost.task:
+        if change.task != cost.task:
             continue
-        match change:
-            case TaskAdded():
+        match change.kind:
+            case "task-added":
                 words.append("added")
-            case TaskRemoved():
+            case "task-removed":
                 words.append("removed")
-            case TierMove(direction="downgrade"):
-                words.append("moved down")
-            case TierMove(direction="upgrade"):
-                words.append("moved up")
-            case TierMove():
-                words.append("moved")
-            case TaskFieldChange(field=field):
-                words.append(field)
-            case UpgradeRulesChange():
+            case "tier-move":
+                words.append({"downgrade": "moved down", "upgrade": "moved up"}.get(change.direction or "", "moved"))
+            case "task-field":
+                words.append(str(change.field))
+            case "upgrade-rules":
                 words.append("upgrade rules")
     if not words:
         tier = cost.new_tier
-        on_tier = [c for c in diff.changes if isinstance(c, PriceChange | ModelChange) and c.tier == tier]
-        words.append(f"tier '{tier}' " + ("model" if all(isinstance(c, ModelChange) for c in on_tier) else "prices")
+        on_tier = [c for c in diff.changes if c.kind in ("price", "model") and c.tier == tier]
+        words.append(f"tier '{tier}' " + ("model" if all(c.kind == "model" for c in on_tier) else "prices")
                      if on_tier else "cost")
     return ", ".join(words)
 
@@ -125,7 +114,7 @@ def render_markdown(diff: PolicyDiff) -> str:
         lines += ["", "| task | change | tier | before | after | delta |", "|---|---|---|---:|---:|---:|"]
         lines += ["| " + " | ".join(_cells(diff, cost, what)) + " |" for cost, what in rows]
     lines += ["", "<details>", f"<summary>All changes ({len(diff.changes)})</summary>", ""]
-    lines += [f"- {_escape(c.message)}" for c in diff.changes]
+    lines += [f"- {_escape(change_message(c))}" for c in diff.changes]
     lines += ["", "</details>"]
     notes = _notes(diff)
     if notes:
@@ -139,7 +128,7 @@ def render_text(diff: PolicyDiff) -> str:
         return "\n".join([*lines, "No changes to the routing policy.", *_notes(diff)]) + "\n"
     lines += ["", f"Risk flags ({len(diff.risks)}):" if diff.risks else "No risk flags."]
     lines += [f"  {r.kind}: {r.message}" for r in diff.risks]
-    lines += ["", f"Changes ({len(diff.changes)}):", *(f"  {c.message}" for c in diff.changes)]
+    lines += ["", f"Changes ({len(diff.changes)}):", *(f"  {change_message(c)}" for c in diff.changes)]
     rows = _rows(diff)
     if rows:
         table = [["task", "change", "tier", "before", "after", "delta"]]
@@ -151,8 +140,75 @@ def render_text(diff: PolicyDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _value(change: Change, value: Value) -> str:
+    """A value as the change shows it; an omitted input or output price is the price source's."""
+    if change.kind == "price" and value is None and change.field != "batch_discount":
+        return "(genai-prices)"
+    return shown(value)
+
+
+def change_message(change: Change) -> str:
+    """One line a reviewer reads: `task 'x' stakes: high \u2192 low`."""
+    old, new = _value(change, change.old), _value(change, change.new)
+    match change.kind:
+        case "task-added":
+            return f"task '{change.task}' added on '{change.tier}'"
+        case "task-removed":
+            return f"task '{change.task}' removed (was on '{change.tier}')"
+        case "tier-move":
+            return f"task '{change.task}' moved from '{old}' to '{new}' ({change.direction})"
+        case "task-field":
+            return f"task '{change.task}' {change.field}: {old} {ARROW} {new}"
+        case "upgrade-rules":
+            return f"task '{change.task}' upgrade rules: {old} {ARROW} {new}"
+        case "tier-added":
+            return f"tier '{change.tier}' added ({new})"
+        case "tier-removed":
+            return f"tier '{change.tier}' removed (was {old})"
+        case "model" | "price" | "tier-field":
+            return f"tier '{change.tier}' {change.field}: {old} {ARROW} {new}"
+        case "gate":
+            return f"gate.{change.field}: {old} {ARROW} {new} ({'loosened' if change.loosened else 'tightened'})"
+        case "setting":
+            return f"{change.field}: {old} {ARROW} {new}"
+        case _:
+            assert_never(change.kind)
+
+
+def _change_fields(change: Change) -> dict[str, object]:
+    """The JSON keys of one kind of change, between its `category` and its `message` (stable, versioned)."""
+    old, new = _value(change, change.old), _value(change, change.new)
+    match change.kind:
+        case "task-added" | "task-removed":
+            return {"task": change.task, "tier": change.tier}
+        case "tier-move":
+            return {"task": change.task, "old_tier": change.old, "new_tier": change.new, "direction": change.direction}
+        case "task-field":
+            return {"task": change.task, "field": change.field, "old": old, "new": new}
+        case "upgrade-rules":
+            return {"task": change.task, "old": _rules(change.old), "new": _rules(change.new)}
+        case "tier-added":
+            return {"tier": change.tier, "model": change.new}
+        case "tier-removed":
+            return {"tier": change.tier, "model": change.old}
+        case "model":
+            return {"tier": change.tier, "old_model": change.old, "new_model": change.new}
+        case "price" | "tier-field":
+            return {"tier": change.tier, "field": change.field, "old": old, "new": new}
+        case "gate":
+            return {"field": change.field, "old": old, "new": new, "loosened": change.loosened}
+        case "setting":
+            return {"field": change.field, "old": old, "new": new}
+        case _:
+            assert_never(change.kind)
+
+
+def _rules(value: Value) -> list[str]:
+    return [shown(rule) for rule in value] if isinstance(value, tuple) else []
+
+
 def _change(change: Change) -> dict[str, object]:
-    return {"category": change.category, **dataclasses.asdict(change), "message": change.message}
+    return {"category": change.kind, **_change_fields(change), "message": change_message(change)}
 
 
 def render_json(diff: PolicyDiff) -> str:

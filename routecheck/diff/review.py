@@ -86,7 +86,7 @@ def _task_costs(before: CostTable, after: CostTable) -> tuple[TaskCostDelta, ...
 
 def changed_tasks(diff: PolicyDiff) -> tuple[str, ...]:
     """Tasks with a change of their own or a different monthly cost, in the order of `diff.costs`."""
-    touched = {getattr(c, "task", None) for c in diff.changes}
+    touched = {c.task for c in diff.changes}
     return tuple(c.task for c in diff.costs if c.task in touched or c.delta != 0)
 
 

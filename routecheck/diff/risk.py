@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from routecheck.diff.changes import STAKES_ORDER, Change, GateChange, ModelChange, TaskAdded, TaskFieldChange, TierMove
+from routecheck.diff.changes import Change, stakes_lowered
+from routecheck.diff.values import shown
 from routecheck.lint.rules import LintContext, unverified_downgrade
 from routecheck.policy.loader import PolicyFile
 
@@ -40,32 +41,29 @@ def _flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], today:
                        f"'{after.default_tier}': every task without its own evidence now defaults to a cheaper tier",
                        tier=after.default_tier)
     for change in changes:
-        if isinstance(change, GateChange) and change.loosened:
+        if change.kind == "gate" and change.loosened:
             what = "lowered" if change.field == "min_samples" else "raised"
-            yield RiskFlag("gate-loosened", f"gate.{change.field} {what} from {change.old} to {change.new}: "
-                           "weaker evidence now lets a task run below default_tier")
-        elif (
-            isinstance(change, TaskFieldChange)
-            and change.field == "stakes"
-            and STAKES_ORDER[change.new] < STAKES_ORDER[change.old]
-        ):
-            yield RiskFlag("stakes-lowered", f"task '{change.task}' stakes lowered from {change.old} to "
-                           f"{change.new}", task=change.task)
-        elif isinstance(change, ModelChange):
+            yield RiskFlag("gate-loosened", f"gate.{change.field} {what} from {shown(change.old)} to "
+                           f"{shown(change.new)}: weaker evidence now lets a task run below default_tier")
+        elif stakes_lowered(change):
+            yield RiskFlag("stakes-lowered", f"task '{change.task}' stakes lowered from {shown(change.old)} to "
+                           f"{shown(change.new)}", task=change.task)
+        elif change.kind == "model":
             yield from _stale_evidence(new, change)
-        elif isinstance(change, TierMove) and change.direction == "downgrade" and change.task in unverified:
-            yield RiskFlag("unverified-downgrade", f"task '{change.task}' moves down from '{change.old_tier}' to "
-                           f"'{change.new_tier}' without evidence that passes the gate (RC108)", task=change.task)
-        elif isinstance(change, TaskAdded) and change.task in unverified:
+        elif change.kind == "tier-move" and change.direction == "downgrade" and change.task in unverified:
+            yield RiskFlag("unverified-downgrade", f"task '{change.task}' moves down from '{change.old}' to "
+                           f"'{change.new}' without evidence that passes the gate (RC108)", task=change.task)
+        elif change.kind == "task-added" and change.task in unverified:
             yield RiskFlag("unverified-downgrade", f"new task '{change.task}' runs on '{change.tier}', below "
                            f"default_tier '{after.default_tier}', without evidence that passes the gate (RC108)",
                            task=change.task)
 
 
-def _stale_evidence(new: PolicyFile, change: ModelChange) -> Iterator[RiskFlag]:
+def _stale_evidence(new: PolicyFile, change: Change) -> Iterator[RiskFlag]:
+    """A tier's model changed: the evidence its tasks measured on the old model no longer holds."""
     for name, task in new.policy.tasks.items():
         loaded = new.evidence.get(name)
-        if task.tier == change.tier and loaded is not None and loaded.evidence.candidate_model == change.old_model:
-            yield RiskFlag("evidence-for-old-model", f"tier '{change.tier}' now runs {change.new_model}, but the "
-                           f"evidence of task '{name}' ({task.evidence}) was measured on {change.old_model}",
+        if task.tier == change.tier and loaded is not None and loaded.evidence.candidate_model == change.old:
+            yield RiskFlag("evidence-for-old-model", f"tier '{change.tier}' now runs {change.new}, but the "
+                           f"evidence of task '{name}' ({task.evidence}) was measured on {change.old}",
                            task=name, tier=change.tier)

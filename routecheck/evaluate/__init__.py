@@ -1,11 +1,12 @@
 """Verify a tier change before making it: run a task's samples on two tiers, grade, measure, write evidence.
 
-Importing this package does not import anthropic; the CLI builds the client and the Router.
+Importing this package does not import anthropic; `run.run_eval` is the use case the CLI calls.
 """
 
 from routecheck.evaluate.graders import GraderSpec, answer_key, normalise_label, parse_verdict
 from routecheck.evaluate.journal import CallResult, Journal
 from routecheck.evaluate.plan import Estimate, EvalPlan, estimate
+from routecheck.evaluate.run import DryRun, EvalOptions, EvalOutcome, plan_eval, run_eval
 from routecheck.evaluate.runner import Answer, Progress, Runner
 from routecheck.evaluate.samples import Sample, SamplesError, SampleSet, read_samples
 from routecheck.evaluate.stats import Interval, wilson
@@ -14,7 +15,10 @@ from routecheck.evaluate.tally import GateVerdict, Tally, gate_verdict, projecte
 __all__ = [
     "Answer",
     "CallResult",
+    "DryRun",
     "Estimate",
+    "EvalOptions",
+    "EvalOutcome",
     "EvalPlan",
     "GateVerdict",
     "GraderSpec",
@@ -31,8 +35,10 @@ __all__ = [
     "gate_verdict",
     "normalise_label",
     "parse_verdict",
+    "plan_eval",
     "projected_saving",
     "read_samples",
+    "run_eval",
     "tally",
     "wilson",
 ]

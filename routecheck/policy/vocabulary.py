@@ -20,14 +20,23 @@ STALE_PRICES_AFTER = timedelta(days=90)
 MAX_CHEAP_CATEGORIES = 15
 
 
+def short_schema_output(task: Task) -> bool:
+    """The article's first question: is the output short and schema-constrained?"""
+    return task.output in SCHEMA_OUTPUTS
+
+
+def cheap_to_recover(task: Task) -> bool:
+    """The second: is a wrong answer cheap to recover from (low stakes, touches nothing)?"""
+    return task.stakes == "low" and not task.touches
+
+
 def is_savings_candidate(policy: Policy, task: Task) -> bool:
-    """RC111's question: a task above the cheapest tier whose output is short and schema-constrained, whose
-    wrong answer is cheap (low stakes, touches nothing) and that needs no multi-step reasoning."""
+    """RC111's question: a task above the cheapest tier that answers the article's three questions the cheap
+    way (short schema output, cheap to recover from, no multi-step reasoning) and has few enough categories."""
     return (
         policy.rank(task.tier) > policy.rank(policy.cheapest_tier)
-        and task.output in SCHEMA_OUTPUTS
-        and task.stakes == "low"
+        and short_schema_output(task)
+        and cheap_to_recover(task)
         and not task.multi_step
-        and not task.touches
         and (task.categories or 0) <= MAX_CHEAP_CATEGORIES
     )

@@ -265,6 +265,7 @@ def test_rc207_has_a_rule_page(capsys: pytest.CaptureFixture[str]) -> None:
 # -- mypy --strict -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_generated_module_passes_mypy_strict_and_rejects_unknown_tasks(
     tmp_path: Path, runtime_policy: RuntimePolicy
 ) -> None:

@@ -45,6 +45,7 @@ def journaled(results: Path, index_of: dict[str, int]) -> list[tuple[str, int]]:
     return found
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_resume_sends_every_call_once(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

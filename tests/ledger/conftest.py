@@ -18,6 +18,13 @@ if str(TESTS) not in sys.path:
 from pg_cluster import REQUIRE_ENV, Cluster, missing  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the real cluster is `slow`: starting it alone takes seconds (`pytest -m "not slow"` skips them)."""
+    for item in items:
+        if "cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[Cluster]:
     """A running cluster with the `routecheck` role and database; skipped (CI: failed) where it cannot run."""

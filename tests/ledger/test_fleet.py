@@ -132,7 +132,7 @@ def test_an_older_schema_is_migrated_forward_in_one_transaction(cluster: Cluster
                                                                 tmp_path: Path) -> None:
     with psycopg.connect(pg_url, autocommit=True) as db:  # a version 1 ledger, with one row
         for statement in MIGRATIONS[0]("postgresql"):
-            db.execute(statement)  # type: ignore[arg-type]
+            db.execute(statement)
         db.execute("CREATE TABLE routecheck_schema (version integer NOT NULL)")
         db.execute("INSERT INTO routecheck_schema VALUES (1)")
         db.execute("INSERT INTO calls (ts, task, requested_tier, tier, model, input_tokens, output_tokens, cost_usd,"
@@ -196,7 +196,7 @@ def test_the_monthly_partitions_of_the_docs_take_rows_once_and_drop_a_month(pg_u
     docs = (Path(__file__).resolve().parents[2] / "docs" / "fleet.md").read_text(encoding="utf-8")
     sql = docs.split("```sql\n", 1)[1].split("```", 1)[0]
     with psycopg.connect(pg_url, autocommit=True) as db:
-        db.execute(sql)  # type: ignore[arg-type]
+        db.execute(sql)
     november, december = 1793491200.0 + 60, 1796083200.0 + 60
     rows = [record(1, ts=november), record(2, ts=december), record(3, ts=1.0)]
     ledger = FleetLedger(pg_url, spool=tmp_path / "spool", start=False)

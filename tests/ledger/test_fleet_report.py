@@ -180,9 +180,9 @@ def test_ledger_status_shows_rows_and_the_spool_then_prune_keeps_the_recent_rows
     fleet.close()
     down = f"postgresql://routecheck:{PASSWORD}@127.0.0.1:{free_port()}/routecheck"
     assert main(["ledger", "status", "--ledger", down, "--spool", "spool"]) == 1
-    out = capsys.readouterr().out
-    assert PASSWORD not in out
-    assert out.splitlines()[1].startswith("  cannot be read: cannot connect (connection failed: ")
+    status = capsys.readouterr().out
+    assert PASSWORD not in status
+    assert status.splitlines()[1].startswith("  cannot be read: cannot connect (connection failed: ")
 
 
 def test_prune_on_sqlite(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
