@@ -114,17 +114,22 @@ class Runner:
     def todo(self) -> list[Call]:
         """The candidate and reference calls still to send, in file order (each sample's runs together).
 
-        An llm grader needs both answers' text, which routecheck never writes down: a sample an earlier
-        run answered but did not get judged is asked again.
+        An llm grader needs both answers' text, which routecheck never writes down: an answer an earlier
+        run recorded is asked again while its sample may still need a verdict (not judged yet, and the
+        other answer missing or different), so one plain rerun grades every sample after any kill.
         """
         return [(role, s, k) for s in self.plan.samples.samples for k in range(self.plan.repeat)
                 for role in ("reference", "candidate")
-                if not self.journal.done(role, s.sha256, k) or self._answers_lost(s, k)]
+                if not self.journal.done(role, s.sha256, k) or self._answer_lost(role, s, k)]
 
-    def _answers_lost(self, sample: Sample, run: int) -> bool:
+    def _answer_lost(self, role: Role, sample: Sample, run: int) -> bool:
         h = sample.sha256
-        return (self.judge is not None and self.needs_judging(sample, run)
-                and not {("reference", h, run), ("candidate", h, run)} <= self.texts.keys())
+        if self.judge is None or (role, h, run) in self.texts or self.journal.done("grader", h, run):
+            return False
+        reference, candidate = self.journal.get("reference", h, run), self.journal.get("candidate", h, run)
+        if reference is not None and candidate is not None and reference.ok and candidate.ok:
+            return candidate.answer != reference.answer  # identical answers pass without a grader call
+        return True  # the other answer is still to come, and may differ
 
     def run(self, concurrency: int, progress: Progress, *, send: bool = True) -> None:
         """Send every outstanding call (`send=False`: only llm verdicts), `concurrency` at a time."""
