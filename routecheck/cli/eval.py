@@ -166,7 +166,8 @@ def run(args: argparse.Namespace) -> int:
         if written is not None:
             notes.append(f"evidence: wrote {written}")
         notes.extend(f"policy: {edit}" for edit in edits)
-        sys.stdout.write(render.outcome(plan, result, verdict, saving, show=args.show, notes=notes))
+        sys.stdout.write(render.outcome(plan, result, verdict, saving, show=args.show, notes=notes,
+                                        terminal=sys.stdout.isatty()))
     return 0 if verdict.passed else 1
 
 

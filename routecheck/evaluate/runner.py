@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from routecheck.evaluate.graders import answer_key, expected_key, key_hash, parse_verdict
+from routecheck.evaluate.graders import answer_key, expected_key, parse_verdict
 from routecheck.evaluate.journal import CallKey, CallResult, Journal, Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.samples import Sample
@@ -66,9 +66,10 @@ class Progress:
 
 
 def make_result(
-    plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False, run: int = 0
+    plan: EvalPlan, role: Role, sample: Sample, answer: Answer, digest: Callable[[str | None], str | None], *,
+    batch: bool = False, run: int = 0,
 ) -> CallResult:
-    """The record of one answered call: hashes and verdicts, no text."""
+    """The record of one answered call: hashes and verdicts, no text; `digest` keys the answer's hash."""
     if role == "grader":
         verdict = parse_verdict(answer.blocks)
         return CallResult(role, sample.sha256, plan.model(role), verdict is not None, answer.input_tokens,
@@ -79,7 +80,7 @@ def make_result(
     if plan.grader.kind == "expected" and sample.has_expected:
         correct = key is not None and key == expected_key(sample.expected, plan.comparison)
     return CallResult(role, sample.sha256, plan.model(role), True, answer.input_tokens, answer.output_tokens,
-                      answer=key_hash(key), correct=correct, batched=batch, run=run)
+                      answer=digest(key), correct=correct, batched=batch, run=run)
 
 
 def failed_result(plan: EvalPlan, role: Role, sample: Sample, error: BaseException, run: int = 0) -> CallResult:
@@ -159,7 +160,8 @@ class Runner:
         """Keep (in memory) and record one answer; used by the batch path too."""
         if role != "grader":
             self.texts[(role, sample.sha256, run)] = answer.text
-        self.journal.record(make_result(self.plan, role, sample, answer, batch=batch, run=run))
+        result = make_result(self.plan, role, sample, answer, self.journal.answer_digest, batch=batch, run=run)
+        self.journal.record(result)
 
     def _finish(self, role: Role, sample: Sample, run: int, future: Future[Answer]) -> None:
         try:
