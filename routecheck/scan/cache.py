@@ -5,7 +5,8 @@ inode, hash)}` so a warm rescan need not even read unchanged files. Facts are ke
 any copy of the file is correct: concurrent runs each write a complete file to a temporary name and
 `os.replace` it (last writer wins, nothing is ever half-written). Each write keeps only the facts the
 stat index points at or this run used: the facts of a file's old content go with it. Facts hold
-positions, model ids, call names and identifiers, never a file's other string constants. A stat entry is only trusted when
+positions, model ids, call names and identifiers, never a file's other string constants. A stat entry
+is only trusted when
 the file's mtime is safely older than the moment the cache was written (git's "racy" rule).
 """
 

@@ -91,7 +91,8 @@ class Symbols:
         # filtered here, where every Symbols is made (analysis and cache alike), so cold and warm agree
         setattr_ = object.__setattr__
         setattr_(self, "constants", {k: v for k, v in self.constants.items() if v.isidentifier()})
-        classes = {name: {k: v for k, v in members.items() if v.isidentifier()} for name, members in self.classes.items()}
+        classes = {name: {k: v for k, v in members.items() if v.isidentifier()}
+                   for name, members in self.classes.items()}
         setattr_(self, "classes", {name: members for name, members in classes.items() if members})
         setattr_(self, "aliases", {k: v for k, v in self.aliases.items() if all(m.isidentifier() for m in v)})
 
