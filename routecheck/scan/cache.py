@@ -6,8 +6,8 @@ any copy of the file is correct: concurrent runs each write a complete file to a
 `os.replace` it (last writer wins, nothing is ever half-written). Each write keeps only the facts the
 stat index points at or this run used: the facts of a file's old content go with it. Facts hold
 positions, model ids, call names and identifiers, never a file's other string constants. A stat entry
-is only trusted when
-the file's mtime is safely older than the moment the cache was written (git's "racy" rule).
+is only trusted when the file's mtime is safely older than the moment the cache was written (git's
+"racy" rule).
 """
 
 from __future__ import annotations
