@@ -27,7 +27,8 @@ def _cell(cell: int | None) -> str:
 def render(report: Report) -> str:
     lines = []
     for f in report.findings:
-        props = f"file={_property(shown_path(f.path))},line={f.line},col={f.column},title={_property(f'{f.code} {f.name}')}"
+        title = _property(f"{f.code} {f.name}")
+        props = f"file={_property(shown_path(f.path))},line={f.line},col={f.column},title={title}"
         lines.append(f"::{_LEVEL[f.severity]} {props}::{_data(f'{_cell(f.cell)}{f.code} {f.message}')}")
     for n in report.notes:
         text = _data(_cell(n.cell) + n.message)
