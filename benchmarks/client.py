@@ -2,14 +2,16 @@
 
     python benchmarks/client.py [--calls N] [--write benchmarks/client.md]
 
-Two measurements, in one run, of the same request (task `classify_intent` of policies/routing.toml:
+Three measurements, in one run, of the same request (task `classify_intent` of policies/routing.toml:
 one user message, the task's model and max_tokens cap):
 
 1. loopback: the fake Anthropic server in a child process on 127.0.0.1, so both paths pay a real HTTP
    round trip. The two paths alternate call by call (so drift hits both alike); the overhead is the
    difference of their median latencies, the ratio the quotient.
 2. in-memory transport: the same SDK clients on an httpx MockTransport that answers at once, so the
-   difference is the routing layer alone (no network jitter to hide it).
+   difference is the routing layer (no network jitter to hide it), next to the SDK's own ~400 us.
+3. answered: a stand-in client whose `messages.create` returns one parsed Message at once, so the
+   routed path's time is the routing layer alone (route, parameters, the flow and its driver).
 
 Defaults, as a user who sets nothing gets them: no ROUTECHECK_LEDGER, no tracer provider configured.
 """
@@ -24,7 +26,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +39,9 @@ import anthropic  # noqa: E402
 import httpx2  # noqa: E402  (the anthropic SDK's HTTP client)
 from fake_anthropic import FakeAnthropicProcess  # noqa: E402
 
+from routecheck.cost.book import require_prices  # noqa: E402
 from routecheck.policy.loader import load_policy  # noqa: E402
+from routecheck.rules import known_codes  # noqa: E402
 from routecheck.runtime import Router, RuntimePolicy  # noqa: E402
 
 TASK = "classify_intent"
@@ -54,7 +60,7 @@ REPLY = {
 Call = Callable[[], str]
 
 
-def paths(client: anthropic.Anthropic, policy: RuntimePolicy) -> tuple[Call, Call]:
+def paths(client: Any, policy: RuntimePolicy) -> tuple[Call, Call]:
     """The bare SDK call and the routed call, doing the same work (send, join the reply's text)."""
     router = Router(policy, client, environ={})
     task = policy.task_by_name[TASK]
@@ -109,8 +115,8 @@ def summary(name: str, bare_times: Times, routed_times: Times) -> dict[str, Any]
 
 
 def run(calls: int) -> list[dict[str, Any]]:
-    source = load_policy(ROOT / "policies" / "routing.toml")
-    policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
+    source = load_policy(ROOT / "policies" / "routing.toml", known_codes=known_codes())
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, date.today()), sha256=source.sha256)
     results = []
     with tempfile.TemporaryDirectory() as folder, FakeAnthropicProcess(log_path=Path(folder) / "log.jsonl") as fake:
         client = anthropic.Anthropic(base_url=fake.url, api_key="bench", max_retries=0)
@@ -123,7 +129,20 @@ def run(calls: int) -> list[dict[str, Any]]:
         base_url="http://bench.invalid", api_key="bench", max_retries=0, http_client=httpx2.Client(transport=transport)
     )
     results.append(summary("in-memory transport", *measure(*paths(client, policy), calls, 200)))
+    answered = _Answered(client.messages.create(model="claude-haiku-4-5-20251001", max_tokens=16,
+                                                messages=[{"role": "user", "content": PROMPT}]))
+    results.append(summary("answered (no SDK request)", *measure(*paths(answered, policy), calls * 5, 1000)))
     return results
+
+
+class _Answered:
+    """An SDK client stand-in: `messages.create` returns the same Message at once (no request is built)."""
+
+    def __init__(self, message: Any) -> None:
+        self.messages = SimpleNamespace(create=lambda **_: message)
+
+    def with_middleware(self, *_: Any) -> _Answered:
+        return self
 
 
 def markdown(results: list[dict[str, Any]]) -> str:

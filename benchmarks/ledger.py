@@ -34,6 +34,7 @@ from fake_anthropic import FakeAnthropicProcess  # noqa: E402
 from pg_cluster import Cluster  # noqa: E402
 
 from routecheck.policy.loader import load_policy  # noqa: E402
+from routecheck.rules import known_codes  # noqa: E402
 from routecheck.runtime import CallRecord, Ledger, Router, RuntimePolicy  # noqa: E402
 from routecheck.runtime.fleet import FleetLedger  # noqa: E402
 from routecheck.runtime.ledger_schema import steps  # noqa: E402
@@ -44,7 +45,7 @@ WINDOW = 30 * 86400
 
 
 def overhead(cluster: Cluster, work: Path, calls: int) -> None:
-    source = load_policy(ROOT / "policies" / "routing.toml")
+    source = load_policy(ROOT / "policies" / "routing.toml", known_codes=known_codes())
     policy = RuntimePolicy.from_policy(source.policy, sha256=source.sha256)
     with FakeAnthropicProcess(log_path=work / "api.log") as api:
         import anthropic

@@ -14,6 +14,8 @@ import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from routecheck.model_ids import sdk_model_ids
+
 __all__ = ["WARN_BEFORE", "deprecation_date", "deprecation_note", "end_of_life_map"]
 
 #: How long before its end of life a model is warned about.
@@ -104,7 +106,6 @@ def successor(model: str, today: date) -> str | None:
     Dated snapshot ids are skipped (the alias names the same model); None when the SDK lists none
     newer than `model`, or `model` is not shaped `claude-<family>-<version>`.
     """
-    from routecheck.model_ids import sdk_model_ids
 
     own = _FAMILY.match(model)
     if own is None:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from routecheck.atomic import write_atomically
+from routecheck.policy.schema import json_schema
+from routecheck.rules import all_rules, render_page
 
 RULES_MD = "docs/rules.md"
 POLICY_SCHEMA = "docs/policy.schema.json"
@@ -19,8 +21,6 @@ POLICY_SCHEMA = "docs/policy.schema.json"
 
 def rules_markdown() -> str:
     """Every rule's page, in code order, under a table of the rules."""
-    from routecheck.rules import all_rules, render_page
-
     rules = all_rules()
     table = ["| code | name | severity | checks |", "|---|---|---|---|"]
     table += [
@@ -48,8 +48,6 @@ def _demote(page: str) -> str:
 
 def generated() -> dict[str, str]:
     """The generated files, by path relative to the project root."""
-    from routecheck.policy.schema import json_schema
-
     return {RULES_MD: rules_markdown(), POLICY_SCHEMA: json_schema("policy")}
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from routecheck.errors import ConfigError, Problem
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.paths import display_path
+from routecheck.patterns import PATTERN_MEANINGS
 from routecheck.toml_locate import KeyLocator, KeyPath
 
 if TYPE_CHECKING:  # reading TOML must not cost the pydantic import; validating does
@@ -183,7 +184,7 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
 
 def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) -> M:
     """`data` (found at key path `at` of `doc`) as a `model`, or a ConfigError with every problem."""
-    import pydantic
+    import pydantic  # lazy: reading TOML must not import pydantic; only validating does
 
     try:
         return model.model_validate(data)
@@ -330,8 +331,6 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails, *, echo: bool =
         least = int(ctx.get("min_length", 1))
         return f"empty {toml_type(value)} (expected at least {least} {'entry' if least == 1 else 'entries'})"
     if kind == "string_pattern_mismatch":
-        from routecheck.policy.model import PATTERN_MEANINGS
-
         meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")))
         if meaning is not None:
             return f"{_shown(value)} is not {meaning}"
@@ -350,8 +349,6 @@ def _describe_string(model: type[pydantic.BaseModel], kind: str, loc: KeyPath, c
     if kind in _TYPE_NAMES:
         return f"expected {_TYPE_NAMES[kind]}, got a string"
     if kind == "string_pattern_mismatch":
-        from routecheck.policy.model import PATTERN_MEANINGS
-
         meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")))
         if meaning is not None:
             return f"the value is not {meaning}"
@@ -361,7 +358,7 @@ def _describe_string(model: type[pydantic.BaseModel], kind: str, loc: KeyPath, c
 
 def _fields_at(model: type[pydantic.BaseModel], loc: KeyPath) -> set[str]:
     """The key names that the model expects at `loc` (for 'unknown key' messages)."""
-    import pydantic
+    import pydantic  # lazy: reading TOML must not import pydantic; only validating does
 
     current: Any = model
     for part in loc:

@@ -58,6 +58,8 @@ _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 # A model id counts only as a whole token: not glued to letters, digits or id punctuation.
 _BEFORE = r"(?<![A-Za-z0-9_.@:/-])"
 _AFTER = r"(?![A-Za-z0-9_@/-])(?!\.[A-Za-z0-9_])(?!:[A-Za-z0-9])"
+_MEMO_LENGTH = 200  # characters: a string longer than this is prose, rarely repeated
+_MEMO_ENTRIES = 20_000
 _LIST_SEPARATORS = re.compile(r"[\s,;|]+")
 
 
@@ -102,6 +104,9 @@ class ModelMatcher:
         self._whole = re.compile(f"{_PROVIDER}(?:{'|'.join(WHOLE_STRING_SHAPES)})")
         self._words = (*NEEDLES, *(i for i in ids if not any(n in i for n in NEEDLES)))
         self._extra = re.compile("|".join(f"(?:{p})" for p in extra_patterns)) if extra_patterns else None
+        # Code spells the same few ids over and over (registries, tests, configs), and the shapes cost a
+        # regex attempt at every offset of a string: each short string is matched once per process.
+        self._seen: dict[str, tuple[ModelMatch, ...]] = {}
 
     def needle_offsets(self, text: str) -> list[int]:
         """Where in `text` a model id may start or sit: every id holds one of these offsets. Plain substring
@@ -119,13 +124,20 @@ class ModelMatcher:
 
     def finditer(self, text: str) -> Iterator[ModelMatch]:
         """Every model id in `text`, left to right."""
+        found = self._seen.get(text)
+        if found is None:
+            found = self._matches(text)
+            if len(text) <= _MEMO_LENGTH and len(self._seen) < _MEMO_ENTRIES:
+                self._seen[text] = found
+        return iter(found)
+
+    def _matches(self, text: str) -> tuple[ModelMatch, ...]:
         if self._whole.fullmatch(text):
-            yield ModelMatch(0, len(text), text)
-            return
+            return (ModelMatch(0, len(text), text),)
         matches = [ModelMatch(m.start(), m.end(), m.group()) for m in self._token.finditer(text)]
         if (matches or "o" in text) and re.search(_O_NEEDLE, text):
             matches = self._listed(text, matches)
-        yield from matches
+        return tuple(matches)
 
     def _listed(self, text: str, matches: list[ModelMatch]) -> list[ModelMatch]:
         """With o-series ids added where `text` lists nothing but model ids ("gpt-4o, o3-mini")."""

@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 
 from routecheck.errors import UsageError
 from routecheck.finding import Rule
+from routecheck.lint.rules import POLICY_RULES
+from routecheck.scan.rules import CODE_RULES
 
 _SELECTOR = re.compile(r"^RC[0-9]{0,3}$")
 
@@ -15,11 +17,7 @@ _SELECTOR = re.compile(r"^RC[0-9]{0,3}$")
 @functools.cache
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, ordered by code."""
-    from routecheck.lint.rules import POLICY_RULES
-    from routecheck.scan.rules import CODE_RULES, STALE_CLIENT
-
-    rules = [entry.rule for entry in POLICY_RULES] + CODE_RULES
-    rules.append(STALE_CLIENT)
+    rules = [spec.rule for spec in POLICY_RULES] + [spec.rule for spec in CODE_RULES]
     return tuple(sorted(rules, key=lambda r: r.code))
 
 

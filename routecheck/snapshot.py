@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -24,12 +25,13 @@ from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding, Severity
-from routecheck.formats.json import finding_to_json
+from routecheck.model_ids import sdk_model_ids
 from routecheck.paths import inside
+from routecheck.pyproject import DEFAULT_POLICY, find_config_table
 from routecheck.scan.cache import CACHE_FOLDER
 from routecheck.scan.target import ScanTarget
 
-FORMAT = 1
+FORMAT = 2  # 2: findings stored as rows of their own, not in the JSON output format
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,6 @@ class SnapshotKey:
 
 def snapshot_key(cwd: Path, policy_override: Path | None, today: date) -> SnapshotKey | None:
     """Where the snapshot of this run would be, or None when the inputs cannot be read cheaply."""
-    from routecheck.model_ids import sdk_model_ids
-    from routecheck.pyproject import DEFAULT_POLICY, find_config_table
-
     try:
         found = find_config_table(cwd)
     except ConfigError:
@@ -82,7 +81,6 @@ def snapshot_key(cwd: Path, policy_override: Path | None, today: date) -> Snapsh
 def _prices_stamp() -> str:
     """Which genai-prices data the lint's price rules read (RC114, RC113's dates): its data file's path,
     size and mtime, found without importing the package (an upgrade makes a new snapshot)."""
-    import importlib.util
 
     spec = importlib.util.find_spec("genai_prices")
     if spec is None or spec.origin is None:
@@ -106,9 +104,9 @@ def read_snapshot(key: SnapshotKey) -> Snapshot | None:
                 return None
         return Snapshot(
             target=ScanTarget.from_json(document["target"]),
-            lint=None if document["lint"] is None else tuple(_finding(f) for f in document["lint"]),
+            lint=None if document["lint"] is None else tuple(_finding(row) for row in document["lint"]),
             stale_client=None if document["stale_client"] is None else tuple(
-                _finding(f) for f in document["stale_client"]),
+                _finding(row) for row in document["stale_client"]),
             policy_files=int(document["policy_files"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -122,8 +120,8 @@ def write_snapshot(key: SnapshotKey, snapshot: Snapshot) -> None:
         "key": key.digest,
         "evidence": [[str(p), _file_digest(p)] for p in (*snapshot.target.evidence_paths, *snapshot.missing_evidence)],
         "target": snapshot.target.to_json(),
-        "lint": None if snapshot.lint is None else [finding_to_json(f) for f in snapshot.lint],
-        "stale_client": None if snapshot.stale_client is None else [finding_to_json(f) for f in snapshot.stale_client],
+        "lint": None if snapshot.lint is None else [_row(f) for f in snapshot.lint],
+        "stale_client": None if snapshot.stale_client is None else [_row(f) for f in snapshot.stale_client],
         "policy_files": snapshot.policy_files,
     }
     with contextlib.suppress(OSError):
@@ -139,8 +137,13 @@ def _file_digest(path: Path | None) -> str:
         return "unreadable"
 
 
-def _finding(data: dict[str, Any]) -> Finding:
-    return Finding(
-        data["code"], data["name"], Severity(data["severity"]), data["path"], data["line"], data["column"],
-        data["message"], task=data.get("task"), model=data.get("model"),
-    )
+def _row(finding: Finding) -> list[Any]:
+    """A finding as the cache stores it: every field, in order (the cache's own format, not the
+    `--format json` output, which may change for its readers without invalidating caches, and back)."""
+    f = finding
+    return [f.code, f.name, f.severity.value, f.path, f.line, f.column, f.message, f.task, f.model, f.cell]
+
+
+def _finding(row: list[Any]) -> Finding:
+    code, name, severity, path, line, column, message, task, model, cell = row
+    return Finding(code, name, Severity(severity), path, line, column, message, task=task, model=model, cell=cell)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from routecheck.cli import common, main
+from routecheck.cli import main
 from support import TODAY, Run, RunCli, WritePolicy
 
 
@@ -41,14 +41,13 @@ def _cwd(folder: Path) -> Iterator[None]:
 
 
 @pytest.fixture
-def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
-    """`run_cli(*argv, cwd=tmp_path)`: `routecheck.cli.main(argv)` in `cwd` on TODAY; exit code and output."""
-    monkeypatch.setattr(common, "today", lambda: TODAY)
+def run_cli(tmp_path: Path) -> RunCli:
+    """`run_cli(*argv, cwd=tmp_path)`: `routecheck.cli.main(argv, today=TODAY)` in `cwd`; exit code and output."""
 
     def run(*argv: str, cwd: Path | None = None) -> Run:
         out, err = io.StringIO(), io.StringIO()
         with _cwd(cwd or tmp_path), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(argv))
+            code = main(list(argv), today=TODAY)
         return Run(code, out.getvalue(), err.getvalue())
 
     return run

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from routecheck.policy import loader
+from routecheck.policy.loader import PolicyFile
+from routecheck.rules import known_codes
+
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = FIXTURES / "policies"
 REPO = Path(__file__).parent.parent
@@ -51,3 +55,8 @@ input_tokens = 100
 output_tokens = 100
 """
 ONE_TIER_WHERE = "policies/routing.toml"
+
+
+def load_policy(path: Path) -> PolicyFile:
+    """The one loader as every command calls it: with the rule catalogue's codes for `ignore` lists."""
+    return loader.load_policy(path, known_codes=known_codes())

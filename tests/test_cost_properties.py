@@ -17,8 +17,8 @@ from routecheck.cost.book import policy_prices
 from routecheck.cost.model import MONEY_CONTEXT, monthly_cost
 from routecheck.cost.table import cost_table
 from routecheck.diff import diff_policies, policy_changes
-from routecheck.policy.loader import load_policy
 from routecheck.policy.model import Policy
+from support import load_policy
 
 TODAY = date(2026, 11, 24)
 TIER_NAMES = ("haiku", "sonnet", "opus", "mini")

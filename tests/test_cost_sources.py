@@ -20,7 +20,7 @@ from routecheck.cost.render import render_json, render_text
 from routecheck.cost.source import SOURCE, library_prices
 from routecheck.cost.table import cost_table
 from routecheck.errors import ConfigError
-from routecheck.policy.loader import load_policy
+from support import load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = ROOT / "tests" / "fixtures" / "cost" / "source-prices.toml"

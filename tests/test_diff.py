@@ -13,7 +13,7 @@ import pytest
 from routecheck.cli import main
 from routecheck.diff import RiskFlag, diff_policies
 from routecheck.diff.render import headline, render_json, render_text
-from routecheck.policy.loader import load_policy
+from support import load_policy
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
@@ -365,7 +365,7 @@ def test_diff_json_keys_are_stable() -> None:
 
 def test_a_price_left_to_the_source_reads_as_such(tmp_path: Path) -> None:
     from routecheck.diff import policy_changes
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     typed = ('version = 1\ndefault_tier = "s"\n\n[tiers.s]\nmodel = "claude-sonnet-4-6"\nrank = 1\n'
              'input_usd_per_mtok = 2.0\noutput_usd_per_mtok = 15.0\n')

@@ -14,7 +14,7 @@ import pytest
 
 from routecheck.diff import diff_policies
 from routecheck.diff.render import render_markdown
-from routecheck.policy.loader import load_policy
+from support import load_policy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 TODAY = date(2026, 11, 24)

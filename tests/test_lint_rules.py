@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from routecheck.lint import lint_policy
-from routecheck.policy.loader import load_policy
-from support import POLICIES, TODAY, WritePolicy
+from support import POLICIES, TODAY, WritePolicy, load_policy
 
 Hit = tuple[str, int, int, str]
 

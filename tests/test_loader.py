@@ -8,8 +8,7 @@ import pytest
 
 from routecheck.config import find_project
 from routecheck.errors import ConfigError
-from routecheck.policy.loader import load_policy
-from support import POLICIES, Run, RunCli, WritePolicy
+from support import POLICIES, Run, RunCli, WritePolicy, load_policy
 
 TIERS = """\
 version = 1

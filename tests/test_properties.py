@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from routecheck.cli import main
 from routecheck.errors import ConfigError
 from routecheck.lint import lint_policy
-from routecheck.policy.loader import load_policy
-from support import REPO, TODAY
+from support import REPO, TODAY, load_policy
 
 SHIPPED = (REPO / "policies" / "routing.toml").read_text(encoding="utf-8")
 LOCATED = re.compile(r"^[^:]+(:\d+:\d+)?: ")

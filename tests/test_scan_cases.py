@@ -181,12 +181,14 @@ def test_config_files_know_the_same_id_forms(tmp_path: Path, monkeypatch: pytest
 def test_rc201_says_when_a_model_reaches_end_of_life(today: date, clause: str, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The SDK's end-of-life date for the id (its DEPRECATED_MODELS), with the clock injected."""
+    from routecheck.rules import known_codes
     from routecheck.scan import ScanTarget, scan_target
     from tests.scan.helpers import fixture_policy, project
 
     (tmp_path / "app.py").write_text('MODEL = "anthropic:claude-opus-4-5"\n')
     monkeypatch.chdir(tmp_path)
     target = ScanTarget.of(project(tmp_path), fixture_policy())
-    [finding] = scan_target([tmp_path / "app.py"], target, whole_project=False, today=today, use_cache=False).findings
+    [finding] = scan_target([tmp_path / "app.py"], target, whole_project=False, today=today, use_cache=False,
+                             known_codes=known_codes()).findings
     assert finding.message == ("hardcoded model id 'anthropic:claude-opus-4-5'; route the call through a task type "
                                "so the policy picks the model" + clause.replace("; claude", "; anthropic:claude"))

@@ -150,7 +150,7 @@ def test_config_files(tree: Path) -> None:
 def test_policy_evidence_and_client_are_never_reported(tree: Path) -> None:
     import shutil
 
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     shutil.copy(FIXTURES / "policy.toml", tree / "routing.toml")
     (tree / "llm_routes.py").write_text('MODELS = {"sonnet": "claude-sonnet-4-6"}\nclient.messages.create()\n')

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HOOKS_CONFIG = """repos:
-  - repo: {repo}
-    rev: {rev}
-    hooks:
-      - id: routecheck
-      - id: routecheck-lint
-"""
+README_REPO = "https://github.com/<owner>/routecheck"
+
+
+def readme_snippet() -> str:
+    """The README's .pre-commit-config.yaml, as a user copies it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\n# .pre-commit-config.yaml\n") + len("```yaml\n")
+    return readme[start:readme.index("```", start)]
 
 
 def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -39,7 +40,7 @@ def snapshot(target: Path) -> str:
         if source.is_file() and not name.startswith(("tests/", "benchmarks/")):
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
         assert git(target, *args).returncode == 0
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
@@ -59,8 +60,18 @@ def test_pre_commit_blocks_a_hardcoded_model(tmp_path: Path, monkeypatch: pytest
     rev = snapshot(hooks)
     shutil.copy(ROOT / "examples" / "routed_app" / "routing.toml", app / "routing.toml")
     (app / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "routing.toml"\n')
-    (app / ".pre-commit-config.yaml").write_text(HOOKS_CONFIG.format(repo=hooks, rev=rev))
+    # the README's snippet, then the step it names: `pre-commit autoupdate` pins `rev: main` to a commit
     assert git(app, "init", "-q").returncode == 0
+    snippet = readme_snippet().replace(README_REPO, str(hooks))
+    (app / ".pre-commit-config.yaml").write_text(snippet)
+    autoupdate = subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate"], cwd=app, env=env,
+                                capture_output=True, text=True, check=False)
+    mutable = (f"[WARNING] The 'rev' field of repo '{hooks}' appears to be a mutable reference (moving tag / "
+               "branch).  Mutable references are never updated after first install and are not supported.  See "
+               "https://pre-commit.com/#using-the-latest-version-for-a-repository for more details.  Hint: "
+               "`pre-commit autoupdate` often fixes this.\n")
+    assert (autoupdate.returncode, autoupdate.stdout) == (0, f"{mutable}[{hooks}] updating main -> {rev}\n")
+    assert (app / ".pre-commit-config.yaml").read_text() == snippet.replace("rev: main", f"rev: {rev}")
     install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=app, env=env,
                              capture_output=True, text=True, check=False)
     assert install.returncode == 0, install.stdout + install.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sysconfig
 import time
@@ -122,6 +123,19 @@ def test_process_pool_gives_the_same_facts() -> None:
     assert map_indices(task, [1] * len(texts), workers=2, min_weight=0) == serial
 
 
+def test_what_a_dead_worker_did_not_send_is_done_in_this_process() -> None:
+    from routecheck.scan.pool import map_indices
+
+    parent = os.getpid()
+
+    def task(index: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the worker dies before sending anything
+        return index * 2
+
+    assert map_indices(task, [1] * 40, workers=2, min_weight=0) == [i * 2 for i in range(40)]
+
+
 def test_a_scan_across_workers_finds_what_one_process_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     import routecheck.scan.pool
     from tests.scan.helpers import FIXTURES
@@ -160,3 +174,14 @@ def test_deeply_nested_input_gives_a_note_or_a_finding(source: str, expected: tu
     assert time.perf_counter() - started < 20
     found = [(f.code, f.line, f.column) for f in result.findings]
     assert (found, [(n.line, n.column, n.message) for n in result.notes]) == expected
+
+
+def test_a_file_is_read_whole_whatever_its_stat_said_and_never_past_the_limit(tmp_path: Path) -> None:
+    from routecheck.scan import _read
+
+    path = tmp_path / "grown.py"
+    path.write_bytes(b"x" * 100)
+    assert _read(path, 100, 1_000) == b"x" * 100
+    assert _read(path, 50, 1_000) == b"x" * 100  # grew since its stat
+    assert _read(path, 200, 1_000) == b"x" * 100  # shrank
+    assert _read(path, 50, 60) == b"x" * 61  # one byte past the limit shows it is over

@@ -93,3 +93,23 @@ def test_a_warm_run_imports_neither_pydantic_nor_libcst_nor_anthropic(tmp_path: 
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=app, capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
     assert runs == ["1 ['pydantic']\n", "1 []\n"]  # the scanner never imports libcst
+
+
+def test_a_snapshot_keeps_every_field_of_a_finding(tmp_path: Path) -> None:
+    """The cache has its own serialisation (not `--format json`'s): every field comes back, a cell too."""
+    from routecheck.finding import Finding, Severity
+    from routecheck.scan.target import ScanTarget
+    from routecheck.snapshot import Snapshot, SnapshotKey, read_snapshot, write_snapshot
+
+    target = ScanTarget(root=tmp_path, include=(), exclude=(), client=None, task_calls=(), model_patterns=(),
+                        per_file_ignores=(), policy_path=tmp_path / "routing.toml", policy_display="routing.toml",
+                        evidence_paths=(), tier_models=("claude-haiku-4-5",), tasks=(("tag", 3, 1),))
+    findings = (
+        Finding("RC201", "hardcoded-model", Severity.ERROR, "nb.ipynb", 2, 9, "hardcoded model id 'x'",
+                model="claude-haiku-4-5", cell=3),
+        Finding("RC111", "savings-candidate", Severity.INFO, "routing.toml", 3, 1, "task 'tag' could move", task="tag"),
+    )
+    snapshot = Snapshot(target=target, lint=findings, stale_client=(), policy_files=1)
+    key = SnapshotKey(tmp_path / ".routecheck_cache" / "snapshot-test.json", "digest")
+    write_snapshot(key, snapshot)
+    assert read_snapshot(key) == snapshot

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,12 @@ from routecheck.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 ROOT = Path(__file__).parent.parent
+TODAY = date(2026, 11, 24)
 
 
 def test_candidates_ranked_by_saving(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES)
-    assert main(["suggest", "--policy", "base.toml"]) == 0
+    assert main(["suggest", "--policy", "base.toml"], today=TODAY) == 0
     assert capsys.readouterr().out == """\
 Savings candidates in base.toml (RC111), largest monthly saving first:
 
@@ -41,7 +43,7 @@ If every candidate passes, the saving is $24.75/month, $297.00/year.
 
 def test_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES)
-    assert main(["suggest", "--policy", "base.toml", "--format", "json"]) == 0
+    assert main(["suggest", "--policy", "base.toml", "--format", "json"], today=TODAY) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["version"], [s["task"] for s in data["suggestions"]]) == (1, ["extract_entities", "tag_language"])
     assert data["suggestions"][0] | {"questions": None} == {
@@ -55,7 +57,7 @@ def test_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatc
 
 def test_no_candidates(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert main(["suggest", "--policy", "policies/routing.toml"]) == 0
+    assert main(["suggest", "--policy", "policies/routing.toml"], today=TODAY) == 0
     assert capsys.readouterr().out == (
         "No savings candidates in policies/routing.toml (RC111): every task above the cheapest tier has a reason "
         "to stay where it is.\n"
@@ -66,7 +68,7 @@ def test_suggest_names_the_newer_model_of_a_tier_nearing_end_of_life(tmp_path: P
     from datetime import date
 
     from routecheck.cost.suggest import render_replacements, replacements
-    from routecheck.policy.loader import load_policy
+    from support import load_policy
 
     path = tmp_path / "routing.toml"
     path.write_text(

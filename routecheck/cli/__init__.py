@@ -1,4 +1,4 @@
-"""The command line: `main(argv) -> int`, one module per command, one boundary for errors.
+"""The command line: `main(argv) -> int`, one module per command, one boundary for errors, one clock.
 
 Command modules are imported to build the parser, so they import nothing heavy at module level;
 each `run` imports what its command needs.
@@ -11,6 +11,7 @@ import importlib
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from typing import NoReturn
 
 from routecheck import __version__
@@ -18,7 +19,8 @@ from routecheck.errors import ConfigError, RoutecheckError
 
 #: Command modules under routecheck.cli, in the order `--help` lists them.
 COMMANDS = (
-    "check", "lint", "scan", "generate", "cost", "diff", "suggest", "eval", "report", "ledger", "rule", "schema",
+    "init", "check", "lint", "scan", "generate", "cost", "diff", "suggest", "eval", "report", "ledger", "rule",
+    "schema",
 )
 
 
@@ -37,13 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one routecheck command; return its exit code (0 clean, 1 findings, 2 usage or config error)."""
+def main(argv: Sequence[str] | None = None, *, today: date | None = None) -> int:
+    """Run one routecheck command; return its exit code (0 clean, 1 findings, 2 usage or config error).
+
+    `today` is the date the run is on (default: the system's), the one clock of every date-dependent
+    decision (prices in force, stale prices, model deprecations). Commands read it as `args.today`.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors itself and exits 2 (0 for --help)
         return exc.code if isinstance(exc.code, int) else 2
+    args.today = date.today() if today is None else today
     try:
         code: int = args.run(args)
         return code

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,20 +34,16 @@ def add_finding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print findings only, no summary")
 
 
-def today() -> date:
-    """The clock of the date-dependent rules (RC113); the one place a test replaces to fix the date."""
-    return date.today()
-
-
 def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
     """The project config around the current directory and its policy, loaded once."""
     from routecheck.config import find_project
     from routecheck.errors import ConfigError
     from routecheck.policy.loader import load_policy
+    from routecheck.rules import known_codes
 
     project = find_project(Path.cwd())
     try:
-        return project, load_policy(project.policy_path(args.policy))
+        return project, load_policy(project.policy_path(args.policy), known_codes=known_codes())
     except ConfigError as exc:
         if args.policy is None and project.sets("policy"):
             raise project.file_error("policy", "policy file", exc.problems) from None
@@ -61,7 +56,7 @@ def load_checked(args: argparse.Namespace, *, use_cache: bool, lint: bool = True
     cached. `scan` asks without `lint`: a cold scan need not price the policy (genai-prices) for RC114."""
     from routecheck.snapshot import Snapshot, read_snapshot, snapshot_key, write_snapshot
 
-    key = snapshot_key(Path.cwd(), args.policy, today()) if use_cache else None
+    key = snapshot_key(Path.cwd(), args.policy, args.today) if use_cache else None
     cached = read_snapshot(key) if key is not None else None
     if cached is not None and (cached.lint is not None or not lint):
         return cached
@@ -73,8 +68,8 @@ def load_checked(args: argparse.Namespace, *, use_cache: bool, lint: bool = True
         from routecheck.codegen import stale_client_findings
         from routecheck.lint import lint_policy
 
-        linted = tuple(lint_policy(source, today=today()))
-        stale = tuple(stale_client_findings(project, source, today=today()))
+        linted = tuple(lint_policy(source, today=args.today))
+        stale = tuple(stale_client_findings(project, source, today=args.today))
     snapshot = Snapshot(
         target=ScanTarget.of(project, source),
         lint=linted,

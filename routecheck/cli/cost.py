@@ -20,13 +20,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from routecheck.cli.common import load_project, today
+    from routecheck.cli.common import load_project
     from routecheck.cost.book import require_prices
     from routecheck.cost.render import renderer
     from routecheck.cost.table import cost_table
 
     _, source = load_project(args)
-    day = today()
+    day = args.today
     table = cost_table(source.policy, prices=require_prices(source, day), source=source.display, today=day,
                        calls_per_day=args.calls_per_day)
     sys.stdout.write(renderer(args.format)(table))

@@ -25,12 +25,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-    from datetime import date
 
     from routecheck.diff import FailOn, diff_policies
     from routecheck.diff.render import renderer
     from routecheck.errors import UsageError
     from routecheck.policy.loader import load_policy
+    from routecheck.rules import known_codes
 
     fail_on = FailOn.parse(args.fail_on)
     if args.base is not None:
@@ -40,16 +40,16 @@ def run(args: argparse.Namespace) -> int:
         from routecheck.diff.git import load_policy_at
 
         _, new = load_project(args)
-        old, old_label = load_policy_at(args.base, new.path)
+        old, old_label = load_policy_at(args.base, new.path, known_codes=known_codes())
         new_label = new.display
     elif len(args.files) == 2:
         if args.policy is not None:
             raise UsageError("--policy goes with --base; with two files, the files are the policies")
-        old, new = load_policy(args.files[0]), load_policy(args.files[1])
+        old, new = (load_policy(f, known_codes=known_codes()) for f in args.files)
         old_label, new_label = old.display, new.display
     else:
         raise UsageError("give two policy files (routecheck diff OLD NEW) or --base GITREF")
-    diff = diff_policies(old, new, old_label=old_label, new_label=new_label, today=date.today())
+    diff = diff_policies(old, new, old_label=old_label, new_label=new_label, today=args.today)
     sys.stdout.write(renderer(args.format)(diff))
     failures = fail_on.failures(diff)
     for reason in failures:

@@ -83,7 +83,7 @@ def build_plan(args: argparse.Namespace, source: PolicyFile) -> EvalPlan:
             raise UsageError(f"--system-file {args.system_file}: cannot read it ({exc})") from None
     samples = read_samples(args.samples, need_expected=grader.kind == "expected")
     return EvalPlan(policy, args.task, candidate, reference, grader, comparison_for(task.output), system,
-                    max_tokens, samples, batch=args.batch, repeat=args.repeat)
+                    max_tokens, samples, args.today, batch=args.batch, repeat=args.repeat)
 
 
 def results_path(args: argparse.Namespace, project: Project) -> Path:
@@ -117,7 +117,6 @@ def run(args: argparse.Namespace) -> int:
 
     import anthropic
 
-    from routecheck.cli.common import today
     from routecheck.cost.book import require_prices
     from routecheck.evaluate.calls import client_judge, router_ask
     from routecheck.runtime import Router, RuntimePolicy
@@ -126,10 +125,10 @@ def run(args: argparse.Namespace) -> int:
     client = anthropic.Anthropic()
     if client.api_key is None and client.auth_token is None:
         raise UsageError("no API credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN); --dry-run needs none")
-    prices = require_prices(source, today())
+    prices = require_prices(source, args.today)
     # One ledger for the Router's calls and the llm grader's, both recorded with purpose "eval".
     ledger = open_ledger(os.environ[LEDGER_ENV]) if os.environ.get(LEDGER_ENV) else None
-    router = Router(RuntimePolicy.from_policy(source.policy, prices, sha256=source.sha256), client=client,
+    router = Router(RuntimePolicy.from_policy(source.policy, prices), client=client,
                     ledger=ledger)
     with Journal(path, plan.fingerprint(), fresh=args.fresh) as journal:
         runner = Runner(plan, journal, ask=router_ask(plan, router),

@@ -22,18 +22,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from routecheck.cli.common import load_project, today
-    from routecheck.codegen import STALE_CLIENT, client_state
+    from routecheck.cli.common import load_project
+    from routecheck.codegen import client_state, stale_client
 
     project, source = load_project(args)
-    state = client_state(project, source, args.out, today=today())
+    state = client_state(project, source, args.out, today=args.today)
     if args.check:
         if not state.stale:
             return 0
         from routecheck.finding import Report
         from routecheck.formats.text import render
 
-        sys.stdout.write(render(Report.build([state.finding()], files_scanned=1, rules=[STALE_CLIENT])))
+        sys.stdout.write(render(Report.build([state.finding()], files_scanned=1, rules=[stale_client.rule])))
         sys.stdout.write(state.diff())
         return 1
     if state.stale:

@@ -10,13 +10,17 @@ HELP = "check the routing policy against the policy rules (RC1xx)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from routecheck.cli.scan import add_baseline_options
+
     add_finding_options(parser)
+    add_baseline_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from routecheck.cli.common import build_report, emit, load_project, today
+    from routecheck.cli.common import load_project
+    from routecheck.cli.scan import finish
     from routecheck.lint import lint_policy
 
-    _, source = load_project(args)
-    findings = lint_policy(source, today=today())
-    return emit(args, build_report(args, findings, files_scanned=1 + len(source.evidence)))
+    project, source = load_project(args)
+    findings = lint_policy(source, today=args.today)
+    return finish(args, project.root, findings, files_scanned=1 + len(source.evidence), notes=())

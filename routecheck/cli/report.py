@@ -76,11 +76,15 @@ def run(args: argparse.Namespace) -> int:
     _, source = load_project(args)
     with open_backend(target) as backend:
         if args.by == "instance":
+            from routecheck.cost.book import require_prices
             from routecheck.report.instances import build_instances
             from routecheck.report.instances_render import RENDERERS as BY_INSTANCE
+            from routecheck.runtime.policy import RuntimePolicy
 
+            # what a client generated from the policy now records: the sha256 of what it routes
+            current = RuntimePolicy.from_policy(source.policy, require_prices(source, args.today)).sha256
             groups = read_instances(backend, since=since, until=until)
-            instances = build_instances(groups, policy_sha256=source.sha256, ledger=display(target), since=since,
+            instances = build_instances(groups, policy_sha256=current, ledger=display(target), since=since,
                                         until=until)
             sys.stdout.write(BY_INSTANCE[args.format](instances))
             return 0

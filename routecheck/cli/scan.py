@@ -25,20 +25,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="files or folders to scan (default: the whole project)")
+    add_baseline_options(parser)
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .routecheck_cache/")
+
+
+def add_baseline_options(parser: argparse.ArgumentParser) -> None:
+    """--baseline / --write-baseline: one file format for lint, scan and check findings."""
     parser.add_argument("--baseline", type=Path, metavar="FILE",
                         help="report only findings this baseline file does not accept")
     parser.add_argument("--write-baseline", type=Path, metavar="FILE",
                         help="accept every current finding: write them to FILE and exit 0")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write .routecheck_cache/")
 
 
 def scan_project(args: argparse.Namespace, snapshot: Snapshot) -> ScanResult:
     """The scan `args` ask for (paths given: those only; none: the whole project, with RC206)."""
-    from routecheck.cli.common import today
+    from routecheck.rules import known_codes
     from routecheck.scan import scan_target
 
     return scan_target(
-        args.paths, snapshot.target, whole_project=not args.paths, today=today(),
+        args.paths, snapshot.target, whole_project=not args.paths, today=args.today, known_codes=known_codes(),
         use_cache=not args.no_cache, report_unused_suppressions=args.strict,
     )
 

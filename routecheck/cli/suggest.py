@@ -17,11 +17,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from routecheck.cli.common import load_project, today
+    from routecheck.cli.common import load_project
     from routecheck.cost.suggest import render_json, render_replacements, render_text, replacements, suggestions
 
     _, source = load_project(args)
-    day = today()
+    day = args.today
     items, ends = suggestions(source, today=day), replacements(source, today=day)
     if args.format == "json":
         sys.stdout.write(render_json(items, source.display, ends))

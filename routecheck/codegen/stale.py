@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from routecheck.atomic import write_atomically
+from routecheck.codegen.render import SHA_PREFIX, render_client
+from routecheck.cost.book import require_prices
 from routecheck.errors import Problem, UsageError
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding
 from routecheck.paths import display_path
-from routecheck.scan.rules import STALE_CLIENT
+from routecheck.runtime.policy import RuntimePolicy
+from routecheck.scan.rules import stale_client
 
 if TYPE_CHECKING:
     from routecheck.config import Project
@@ -37,22 +40,10 @@ class ClientState:
 
     def finding(self) -> Finding:
         """The RC207 finding for a stale client (call only when `stale`)."""
-        from routecheck.codegen.render import SHA_PREFIX
-
-        expected_sha = _header_sha(self.expected, SHA_PREFIX)
-        if self.actual is None:
-            message = f"generated client {self.display} does not exist; run `routecheck generate`"
-        else:
-            actual_sha = _header_sha(self.actual, SHA_PREFIX)
-            if actual_sha is not None and actual_sha != expected_sha:
-                message = (
-                    f"generated client is stale: generated from policy sha256 {actual_sha[:12]}, "
-                    f"the policy is now {(expected_sha or '')[:12]}; run `routecheck generate`"
-                )
-            else:
-                message = "generated client differs from what the policy generates (edited by hand?); " \
-                    "run `routecheck generate`"
-        return Finding(STALE_CLIENT.code, STALE_CLIENT.name, STALE_CLIENT.severity, self.display, 1, 1, message)
+        generated_from = None if self.actual is None else _header_sha(self.actual, SHA_PREFIX)
+        message = stale_client(self.display, generated_from=generated_from,
+                               expected=_header_sha(self.expected, SHA_PREFIX), exists=self.actual is not None)
+        return stale_client.finding(self.display, 1, 1, message)
 
     def diff(self) -> str:
         """A unified diff from the file on disk to the file the policy generates."""
@@ -75,16 +66,12 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None, 
 
     A tier without typed prices embeds genai-prices' prices of `today` (the data keeps dated changes).
     """
-    from routecheck.codegen.render import render_client
-    from routecheck.cost.book import require_prices
-    from routecheck.runtime.policy import RuntimePolicy
-
     from_config = out is None
     if out is None:
         if project.config.client is None:
             raise UsageError("no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE")
         out = project.configured_path("client", "--out FILE")
-    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, today), sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, today))
     expected = render_client(policy, source=_policy_name(source.path, out))
     try:
         actual: str | None = read_regular_file(out).decode("utf-8")

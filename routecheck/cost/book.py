@@ -53,7 +53,7 @@ def prices_of(tier_name: str, tier: Tier, today: date) -> Prices:
     typed = typed_prices(tier)
     if typed is not None:
         return typed
-    from routecheck.cost.source import library_prices
+    from routecheck.cost.source import library_prices  # lazy: genai-prices only for a tier that omits its prices
 
     found = library_prices(tier.model, today)
     if found is None:

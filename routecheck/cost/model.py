@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Context, Decimal, localcontext
+from typing import TYPE_CHECKING
 
 from routecheck.cost.prices import CACHE_READ_FACTOR, Prices, Rates, usd
-from routecheck.policy.model import Task
+
+if TYPE_CHECKING:  # routecheck.cost stays free of pydantic (lint prices with it)
+    from routecheck.policy.model import Task
 
 __all__ = ["CACHE_READ_FACTOR", "DAYS_PER_MONTH", "MONEY_CONTEXT", "call_cost", "cost_per_call", "monthly_cost", "usd"]
 

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from routecheck.cost.book import price_book, require_prices
 from routecheck.cost.model import monthly_cost
 from routecheck.cost.money import amount_text, money, signed_money
 from routecheck.cost.table import MONTHS_PER_YEAR
+from routecheck.deprecations import deprecation_note, successor
 from routecheck.policy.loader import PolicyFile
 from routecheck.policy.model import Task
+from routecheck.policy.vocabulary import is_savings_candidate
 
 JSON_VERSION = 1
 
@@ -50,13 +53,11 @@ class Suggestion:
 
 def suggestions(source: PolicyFile, *, today: date) -> tuple[Suggestion, ...]:
     """The RC111 candidates of `source` (as lint reports them, task ignores included), largest saving first."""
-    from routecheck.cost.book import require_prices
-    from routecheck.lint import lint_policy
-
     policy = source.policy
     prices = require_prices(source, today)
     cheapest = policy.cheapest_tier
-    names = [f.task for f in lint_policy(source, today=today) if f.code == "RC111" and f.task is not None]
+    names = [name for name, task in policy.tasks.items()
+             if is_savings_candidate(policy, task) and "RC111" not in task.ignore]
     out = [
         Suggestion(
             task=name,
@@ -95,9 +96,7 @@ class Replacement:
 
 def replacements(source: PolicyFile, *, today: date) -> tuple[Replacement, ...]:
     """The RC115 tiers of `source` on `today`, in rank order, each with the newer model `suggest` names."""
-    from routecheck.cost.book import price_book
-    from routecheck.cost.source import library_prices
-    from routecheck.deprecations import deprecation_note, successor
+    from routecheck.cost.source import library_prices  # lazy: it imports genai-prices
 
     policy = source.policy
     book = price_book(policy, today)

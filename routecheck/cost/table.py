@@ -15,6 +15,7 @@ from routecheck.cost.model import DAYS_PER_MONTH, MONEY_CONTEXT, cost_per_call, 
 from routecheck.cost.prices import Prices
 from routecheck.errors import UsageError
 from routecheck.policy.model import Policy, Task
+from routecheck.policy.vocabulary import STALE_PRICES_AFTER
 
 MONTHS_PER_YEAR = 12
 #: Scaled volumes that do not divide evenly are carried to this many digits (far below a cent).
@@ -155,8 +156,6 @@ def stale_prices(policy: Policy, today: date, prices: PriceBook | None = None) -
 
     A tier's date is its `prices_as_of`, or else the date its price source says it checked them.
     """
-    from routecheck.lint.rules import STALE_PRICES_AFTER
-
     out = []
     for name, tier in sorted(policy.tiers.items(), key=lambda item: item[1].rank):
         known = None if prices is None else prices.get(name)

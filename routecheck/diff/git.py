@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
+from routecheck.documents import read_toml
 from routecheck.errors import ConfigError, Problem, UsageError
+from routecheck.paths import display_path
 from routecheck.policy.loader import PolicyFile, load_policy
 
 
@@ -44,15 +47,13 @@ def _show(root: Path, commit: str, path: PurePosixPath) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def load_policy_at(ref: str, policy: Path) -> tuple[PolicyFile, str]:
+def load_policy_at(ref: str, policy: Path, *, known_codes: Collection[str]) -> tuple[PolicyFile, str]:
     """The policy at `policy` (a working-tree path) as committed at `ref`, and its label `REF:path`.
 
     The policy and the evidence files it names are copied out of git into a temporary folder laid out
     like the repository, so that the loader reads them exactly as it reads files on disk. Problems in
     them name the revision (`REF:policies/routing.toml:3:1: ...`), not the temporary folder.
     """
-    from routecheck.documents import read_toml
-
     absolute = policy.resolve()
     root = repository_root(absolute.parent if absolute.parent.is_dir() else Path.cwd()).resolve()
     try:
@@ -73,7 +74,7 @@ def load_policy_at(ref: str, policy: Path) -> tuple[PolicyFile, str]:
             data = read_toml(target, what="policy file").data
             for ref_path in _evidence_paths(data):
                 _copy_evidence(root, commit, relative, ref_path, mirror)
-            return load_policy(target), label
+            return load_policy(target, known_codes=known_codes), label
         except ConfigError as exc:
             raise ConfigError(_at_revision(p, mirror, ref) for p in exc.problems) from None
 
@@ -98,8 +99,6 @@ def _copy_evidence(root: Path, commit: str, policy: PurePosixPath, ref_path: str
 
 def _at_revision(problem: Problem, mirror: Path, ref: str) -> Problem:
     """`problem` with the temporary copy's path replaced by `REF:path-in-repository`."""
-    from routecheck.paths import display_path
-
     shown = display_path(mirror)
     if problem.path == shown or problem.path.startswith(shown + "/"):
         inside = problem.path[len(shown) + 1:]

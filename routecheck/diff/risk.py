@@ -8,6 +8,7 @@ from datetime import date
 from typing import Literal
 
 from routecheck.diff.changes import STAKES_ORDER, Change, GateChange, ModelChange, TaskAdded, TaskFieldChange, TierMove
+from routecheck.lint.rules import LintContext, unverified_downgrade
 from routecheck.policy.loader import PolicyFile
 
 RiskKind = Literal[
@@ -31,8 +32,6 @@ def risk_flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], *,
 
 
 def _flags(old: PolicyFile, new: PolicyFile, changes: tuple[Change, ...], today: date) -> Iterator[RiskFlag]:
-    from routecheck.lint.rules import LintContext, unverified_downgrade
-
     # RC108 itself, not lint's findings: a task's own `ignore = ["RC108"]` must not hide the risk from review.
     unverified = {hit.task for hit in unverified_downgrade(LintContext(new, today))}
     before, after = old.policy, new.policy

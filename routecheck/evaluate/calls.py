@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from routecheck.cost.book import prices_of
@@ -20,6 +19,7 @@ from routecheck.evaluate.journal import Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.runner import Answer, Ask, Judge
 from routecheck.evaluate.samples import Sample, input_text
+from routecheck.runtime.ledger import CallRecord, instance_name
 
 if TYPE_CHECKING:
     import anthropic
@@ -64,10 +64,8 @@ def router_ask(plan: EvalPlan, router: Router) -> Ask:
 
 def client_judge(plan: EvalPlan, client: anthropic.Anthropic, ledger: LedgerWriter | None = None) -> Judge:
     """The llm grader: the fixed rubric, a forced tool call for the verdict; each call a ledger row."""
-    from routecheck.runtime.ledger import CallRecord, instance_name
-
     model, tier_name, tier = plan.model("grader"), plan.tier_name("grader"), plan.tier("grader")
-    rates = prices_of(tier_name, tier, date.today()).standard
+    rates = prices_of(tier_name, tier, plan.today).standard
 
     def record(started: float, clock: float, message: Message | None, error: BaseException | None) -> None:
         if ledger is None:

@@ -69,7 +69,7 @@ def evidence_path(source: PolicyFile, plan: EvalPlan) -> tuple[Path, str]:
 
 def write_evidence(path: Path, values: dict[str, object], *, header: str = HEADER) -> None:
     """Write the evidence file atomically."""
-    import tomli_w
+    import tomli_w  # lazy: only writing evidence needs it
 
     plain = {k: v for k, v in values.items() if not isinstance(v, datetime)}
     # tomli-w writes `2026-11-24 10:00:00+00:00`; DESIGN.md §2 spells a UTC time `2026-11-24T10:00:00Z`.

@@ -29,6 +29,8 @@ class EvalPlan:
     system: str | None
     max_tokens: int
     samples: SampleSet
+    #: The date the run is on: the prices of its estimate, tally and projected saving (not in the fingerprint).
+    today: date
     batch: bool = False
     #: Runs per sample and tier (--repeat): a sample is an error when any of its runs is (pass^N).
     repeat: int = 1
@@ -129,7 +131,7 @@ def _priced(
     plan: EvalPlan, role: Role, calls: int, tokens_in: int, tokens_out: int, *, batch: bool = True
 ) -> RoleEstimate:
     tier = plan.tier(role)
-    prices = prices_of(plan.tier_name(role), tier, date.today())
+    prices = prices_of(plan.tier_name(role), tier, plan.today)
     batched = plan.batch and batch
     if batched and prices.batch is None:
         cost = call_cost(prices.standard, tokens_in, tokens_out) * HALF

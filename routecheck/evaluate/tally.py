@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from routecheck.cost.book import prices_of
@@ -133,7 +132,7 @@ def _shown_expected(sample: Sample) -> str:
 
 def _cost(plan: EvalPlan, role: Role, tokens_in: int, tokens_out: int, batch: bool) -> Decimal:
     """A call at the tier's base rates; a batch call at its batch rates (half price if it has none)."""
-    prices = prices_of(plan.tier_name(role), plan.tier(role), date.today())
+    prices = prices_of(plan.tier_name(role), plan.tier(role), plan.today)
     if batch and prices.batch is None:
         return call_cost(prices.standard, tokens_in, tokens_out) * HALF
     return call_cost(prices.batch if batch and prices.batch else prices.standard, tokens_in, tokens_out)
@@ -194,9 +193,8 @@ class Saving:
 
 def projected_saving(plan: EvalPlan) -> Saving | None:
     """Monthly cost of the task on the candidate tier against the reference tier (None: no volume)."""
-    today = date.today()
-    candidate = monthly_cost(plan.task, prices_of(plan.tier_name("candidate"), plan.tier("candidate"), today))
-    reference = monthly_cost(plan.task, prices_of(plan.tier_name("reference"), plan.tier("reference"), today))
+    candidate = monthly_cost(plan.task, prices_of(plan.tier_name("candidate"), plan.tier("candidate"), plan.today))
+    reference = monthly_cost(plan.task, prices_of(plan.tier_name("reference"), plan.tier("reference"), plan.today))
     if candidate is None or reference is None:
         return None
     return Saving(candidate, reference)

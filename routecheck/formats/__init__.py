@@ -13,6 +13,7 @@ FORMATS = ("text", "json", "sarif", "github")
 
 def renderer(name: str) -> Renderer:
     """The render function of format `name` (one of FORMATS)."""
+    # lazy: a run imports only the format it prints (sarif's and github's are rarely wanted)
     if name == "json":
         from routecheck.formats.json import render
     elif name == "sarif":

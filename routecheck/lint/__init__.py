@@ -21,12 +21,10 @@ def lint_policy(source: PolicyFile, *, today: date) -> list[Finding]:
     findings = []
     for entry in POLICY_RULES:
         rule = entry.rule
-        for hit in entry.check(ctx):
+        for hit in entry(ctx):
             if hit.task is not None and rule.code in tasks[hit.task].ignore:
                 continue
             line, column = source.locate(hit.key)
-            findings.append(
-                Finding(rule.code, rule.name, hit.severity or rule.severity, source.display, line, column, hit.message,
-                        task=hit.task, model=hit.model)
-            )
+            findings.append(entry.finding(source.display, line, column, hit.message, task=hit.task, model=hit.model,
+                                          severity=hit.severity))
     return findings

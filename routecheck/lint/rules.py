@@ -1,17 +1,26 @@
-"""The policy rules RC101-RC115. Each is one small function; its docstring is its documentation page."""
+"""The policy rules RC101-RC115. Each is one small check, declared with its code, name and severity; its
+docstring is its documentation page (`routecheck.rule_spec`)."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
-from routecheck.finding import Rule, Severity
-from routecheck.policy.vocabulary import OPEN_OUTPUTS, SCHEMA_OUTPUTS, SENSITIVE_TOUCHES
+from routecheck.deprecations import deprecation_date, deprecation_note, successor
+from routecheck.finding import Severity
+from routecheck.model_ids import is_anthropic_model_id
+from routecheck.policy.vocabulary import (
+    MAX_CHEAP_CATEGORIES,
+    OPEN_OUTPUTS,
+    SENSITIVE_TOUCHES,
+    STALE_PRICES_AFTER,
+    is_savings_candidate,
+)
+from routecheck.rule_spec import RuleSpec, declare
 from routecheck.toml_locate import KeyPath
 
 if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in pydantic
@@ -19,9 +28,6 @@ if TYPE_CHECKING:  # the rule catalogue imports this module: it must not pull in
     from routecheck.policy.evidence import Evidence
     from routecheck.policy.loader import PolicyFile
     from routecheck.policy.model import Gate, Policy, Task
-
-STALE_PRICES_AFTER = timedelta(days=90)
-MAX_CHEAP_CATEGORIES = 15
 
 
 class Hit(NamedTuple):
@@ -46,29 +52,19 @@ class LintContext:
     @cached_property
     def prices(self) -> dict[str, Prices | None]:
         """Every tier's prices on `today`; computed on first use (it imports genai-prices for a tier without them)."""
-        from routecheck.cost.book import price_book
+        from routecheck.cost.book import price_book  # lazy: the catalogue loads this on every run
 
         return price_book(self.policy, self.today)
 
 
-Check = Callable[[LintContext], Iterator[Hit]]
-
-
-@dataclass(frozen=True)
-class PolicyRule:
-    rule: Rule
-    check: Check
-
-
+PolicyRule = RuleSpec[[LintContext], Iterator[Hit]]
 POLICY_RULES: list[PolicyRule] = []
 
 
-def policy_rule(code: str, name: str, severity: Severity) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        POLICY_RULES.append(PolicyRule(Rule(code, name, severity, inspect.getdoc(check) or ""), check))
-        return check
-
-    return register
+def policy_rule(code: str, name: str, severity: Severity) -> Callable[[Callable[[LintContext], Iterator[Hit]]],
+                                                                     PolicyRule]:
+    """Declare a policy rule: the decorated function is its check, its docstring its page."""
+    return declare(POLICY_RULES, code, name, severity)
 
 
 def _below_default(policy: Policy, task: Task) -> bool:
@@ -384,8 +380,6 @@ def unknown_model(ctx: LintContext) -> Iterator[Hit]:
     model = "claude-haiku-4-5-20251001"
     ```
     """
-    from routecheck.model_ids import is_anthropic_model_id
-
     for name, tier in ctx.policy.tiers.items():
         if not is_anthropic_model_id(tier.model):
             yield Hit(("tiers", name, "model"), f"tier '{name}' model '{tier.model}' is not a model id the "
@@ -449,20 +443,13 @@ def savings_candidate(ctx: LintContext) -> Iterator[Hit]:
     Run `routecheck eval tag_language --samples samples.jsonl --write`; if it passes the gate, move
     the task to the cheap tier with the evidence. To keep it where it is, add `ignore = ["RC111"]`.
     """
-    from routecheck.cost import monthly_cost
+    from routecheck.cost import monthly_cost  # lazy: the catalogue loads this on every run
 
     policy = ctx.policy
     prices = ctx.prices
     cheapest = policy.cheapest_tier
     for name, task in policy.tasks.items():
-        if (
-            policy.rank(task.tier) > policy.rank(cheapest)
-            and task.output in SCHEMA_OUTPUTS
-            and task.stakes == "low"
-            and not task.multi_step
-            and not task.touches
-            and (task.categories or 0) <= MAX_CHEAP_CATEGORIES
-        ):
+        if is_savings_candidate(policy, task):
             here, there = prices[task.tier], prices[cheapest]
             now = None if here is None else monthly_cost(task, here)
             then = None if there is None else monthly_cost(task, there)
@@ -568,13 +555,13 @@ def price_drift(ctx: LintContext) -> Iterator[Hit]:
     model = "claude-haiku-4-5-20251001"
     ```
     """
-    from routecheck.cost.prices import typed_prices
+    from routecheck.cost.prices import typed_prices  # lazy: the catalogue loads this on every run
 
     for name, tier in ctx.policy.tiers.items():
         typed = typed_prices(tier)
         if typed is None:
             continue
-        from routecheck.cost.source import library_prices
+        from routecheck.cost.source import library_prices  # lazy: it imports genai-prices, which only RC114 needs
 
         listed = library_prices(tier.model, ctx.today)
         if listed is None:
@@ -616,8 +603,6 @@ def model_end_of_life(ctx: LintContext) -> Iterator[Hit]:
     model = "claude-opus-4-7"
     ```
     """
-    from routecheck.deprecations import deprecation_date, deprecation_note, successor
-
     for name, tier in ctx.policy.tiers.items():
         note = deprecation_note(tier.model, ctx.today)
         if note is None:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from routecheck.patterns import GRADER_PATTERN, MODEL_ID_PATTERN, NAME_PATTERN, RULE_CODE_PATTERN, SHA256_PATTERN
+
 Kind = Literal[
     "classification",
     "extraction",
@@ -37,20 +39,6 @@ def _not_keyword(name: str) -> str:
         raise ValueError(f"'{name}' is a Python keyword (names become identifiers in generated code)")
     return name
 
-
-NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-MODEL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$"
-RULE_CODE_PATTERN = r"^RC[0-9]{3}$"
-GRADER_PATTERN = r"^(expected|agreement|llm:[A-Za-z0-9._:@/+-]+)$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
-#: What each pattern means, in the words a "does not match" error uses: `'x y' is not <meaning>`.
-PATTERN_MEANINGS: dict[str, str] = {
-    NAME_PATTERN: "a valid name (expected a Python identifier: letters, digits and _, not starting with a digit)",
-    MODEL_ID_PATTERN: "a valid model id (expected letters, digits and . _ : @ / + -, starting with a letter or digit)",
-    RULE_CODE_PATTERN: "a rule code (expected RC and three digits, such as RC111)",
-    GRADER_PATTERN: "a grader (expected one of: expected, agreement, llm:<model>)",
-    SHA256_PATTERN: "a SHA-256 digest (expected 64 lowercase hex digits)",
-}
 
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN), AfterValidator(_not_keyword)]
 ModelId = Annotated[str, StringConstraints(pattern=MODEL_ID_PATTERN, max_length=200)]

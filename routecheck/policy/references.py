@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import Decimal
 
 from routecheck.policy.model import Policy
 from routecheck.toml_locate import KeyPath
 
 
-def reference_problems(policy: Policy, known_codes: frozenset[str]) -> Iterator[tuple[KeyPath, str]]:
+def reference_problems(policy: Policy, known_codes: Collection[str]) -> Iterator[tuple[KeyPath, str]]:
     """Every cross-reference problem of `policy`, as (key path, message)."""
     tiers = sorted(policy.tiers)
 

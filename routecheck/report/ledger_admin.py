@@ -31,7 +31,7 @@ def ledger_status(target: str, *, spool: Path | None, environ: Mapping[str, str]
     """The status of the ledger `target`; a database that cannot be reached is reported, not raised."""
     waiting = None
     if is_postgres(target):
-        from routecheck.runtime.fleet import spool_folder
+        from routecheck.runtime.fleet import spool_folder  # lazy: the fleet ledger only for a postgresql:// URL
 
         waiting = status(spool or spool_folder(target, environ))
     try:
@@ -59,7 +59,10 @@ def _version(backend: Backend) -> int:
 def prune(target: str, *, before: float) -> int:
     """Delete the rows older than `before` (epoch seconds); the number deleted."""
     if is_postgres(target):
-        from routecheck.report.postgres_reader import connect, open_postgres
+        from routecheck.report.postgres_reader import (  # lazy: psycopg only for a postgresql:// URL
+            connect,
+            open_postgres,
+        )
 
         with open_postgres(target):  # checks that it is a ledger this routecheck knows
             pass
@@ -81,7 +84,10 @@ def flush(target: str, *, spool: Path | None, environ: Mapping[str, str], timeou
     """Ship this machine's spool for `target` now; rows shipped, and what still waits."""
     if not is_postgres(target):
         raise UsageError(f"ledger {display(target)}: a SQLite ledger has no spool to flush")
-    from routecheck.runtime.fleet import FleetLedger, spool_folder
+    from routecheck.runtime.fleet import (  # lazy: the fleet ledger only for a postgresql:// URL
+        FleetLedger,
+        spool_folder,
+    )
 
     folder = spool or spool_folder(target, environ)
     ledger = FleetLedger(target, environ=environ, spool=folder, start=False)

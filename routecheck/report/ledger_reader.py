@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from routecheck.errors import UsageError
 from routecheck.paths import display_path
-from routecheck.runtime.ledger_schema import SCHEMA_VERSION, Dialect
+from routecheck.runtime.ledger_schema import Dialect, check_version
 from routecheck.runtime.ledger_url import is_postgres, redact
 
 #: The percentiles `report` shows, as fractions.
@@ -103,7 +103,7 @@ def display(target: str) -> str:
 def open_backend(target: str) -> Iterator[Backend]:
     """A read-only connection to the ledger `target` names; UsageError (one line, no password) otherwise."""
     if is_postgres(target):
-        from routecheck.report.postgres_reader import open_postgres
+        from routecheck.report.postgres_reader import open_postgres  # lazy: psycopg only for a postgresql:// URL
 
         with open_postgres(target) as backend:
             yield backend
@@ -217,12 +217,3 @@ def _open_sqlite(path: Path) -> Iterator[_SQLite]:
         yield _SQLite(connection, shown, version)
     finally:
         connection.close()
-
-
-def check_version(shown: str, version: int) -> None:
-    """UsageError unless this routecheck reads a ledger of `version` (any from 1 to SCHEMA_VERSION)."""
-    if version > SCHEMA_VERSION:
-        raise UsageError(f"ledger {shown}: schema version {version} is newer than this routecheck's "
-                         f"({SCHEMA_VERSION}); upgrade routecheck")
-    if version < 1:
-        raise UsageError(f"ledger {shown}: not a routecheck ledger (no schema version recorded)")

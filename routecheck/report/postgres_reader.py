@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from routecheck.errors import UsageError
-from routecheck.report.ledger_reader import check_version
 from routecheck.runtime.ledger import LedgerError
-from routecheck.runtime.ledger_schema import Dialect
+from routecheck.runtime.ledger_schema import Dialect, check_version
 from routecheck.runtime.ledger_url import redact
 
 #: How long `report` waits for the server before saying it cannot connect, in seconds.
@@ -25,7 +24,7 @@ class PostgresBackend:
         self._url = url
 
     def rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        from routecheck.runtime.fleet import error_text
+        from routecheck.runtime.fleet import error_text  # lazy: the fleet module only once a connection exists
 
         psycopg = _psycopg(self.name)
         try:
@@ -36,7 +35,7 @@ class PostgresBackend:
 
 
 def _psycopg(name: str) -> Any:
-    from routecheck.runtime.fleet import import_psycopg
+    from routecheck.runtime.fleet import import_psycopg  # lazy: the fleet module only once a connection exists
 
     try:
         return import_psycopg()
@@ -47,7 +46,7 @@ def _psycopg(name: str) -> Any:
 @contextmanager
 def connect(url: str, *, read_only: bool = True) -> Iterator[Any]:
     """A connection, read-only unless asked (UsageError naming the ledger without its password when there is none)."""
-    from routecheck.runtime.fleet import error_text
+    from routecheck.runtime.fleet import error_text  # lazy: the fleet module only once a connection exists
 
     shown = redact(url)
     psycopg = _psycopg(shown)

@@ -274,6 +274,6 @@ class Activated:
 
 
 def _is_status_error(error: BaseException) -> bool:
-    import anthropic
+    import anthropic  # lazy: the runtime imports without the SDK (generate, report); a call has it loaded
 
     return isinstance(error, anthropic.APIStatusError)

@@ -22,9 +22,9 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from routecheck.runtime.ledger import CallRecord, LedgerError, instance_name, newer_schema
 from routecheck.runtime.ledger_schema import SCHEMA_VERSION, insert_sql, steps
 from routecheck.runtime.ledger_url import redact, scrub
+from routecheck.runtime.record import CallRecord, LedgerError, instance_name, newer_schema
 from routecheck.runtime.spool import DEFAULT_MAX_BYTES, Spool, oldest
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def spool_folder(url: str, environ: Mapping[str, str] | None = None) -> Path:
 def import_psycopg() -> Any:
     """The psycopg module; LedgerError naming the extra when it is not installed."""
     try:
-        import psycopg
+        import psycopg  # lazy: an optional extra (routecheck[postgres])
         import psycopg_pool  # noqa: F401  (checked here so that the missing piece is named once)
     except ImportError:
         raise LedgerError(f"a postgresql:// ledger needs psycopg and psycopg-pool: {EXTRA_HINT}") from None
@@ -237,7 +237,7 @@ class FleetLedger:
     def _connect(self) -> ConnectionPool[Any]:
         if self._pool is None:
             import_psycopg()
-            from psycopg_pool import ConnectionPool
+            from psycopg_pool import ConnectionPool  # lazy: an optional extra (routecheck[postgres])
 
             self._pool = ConnectionPool(
                 self._url, min_size=1, max_size=1, open=False, name="routecheck-ledger", reconnect_timeout=30.0,
@@ -249,7 +249,7 @@ class FleetLedger:
 
     def _reason(self, exc: Exception) -> str:
         """Why shipping failed, in the driver's words (the pool only says it timed out)."""
-        from psycopg_pool import PoolTimeout
+        from psycopg_pool import PoolTimeout  # lazy: an optional extra (routecheck[postgres])
 
         if isinstance(exc, PoolTimeout):
             psycopg = import_psycopg()

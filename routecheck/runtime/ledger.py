@@ -9,65 +9,27 @@ them wait instead of failing). Rows hold numbers and names only: never prompts, 
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import threading
-import time
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple
 from pathlib import Path
 from typing import Protocol
 
 from routecheck.runtime.ledger_schema import SCHEMA_VERSION, insert_sql, steps
 from routecheck.runtime.ledger_url import is_postgres
+from routecheck.runtime.record import INSTANCE_ENV, CallRecord, LedgerError, instance_name, new_row_id, newer_schema
+
+# The record's names stay importable from here, where the ledger's users have always found them.
+__all__ = [
+    "BUSY_TIMEOUT_MS", "INSTANCE_ENV", "LEDGER_ENV", "LEDGER_SCHEMA_VERSION", "CallRecord", "Ledger", "LedgerError",
+    "LedgerWriter", "instance_name", "migrate_sqlite", "new_row_id", "newer_schema", "open_ledger",
+]
 
 LEDGER_SCHEMA_VERSION = SCHEMA_VERSION
 LEDGER_ENV = "ROUTECHECK_LEDGER"
-INSTANCE_ENV = "ROUTECHECK_INSTANCE"
 #: How long a writer waits for another writer's lock before giving up, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000
-
-
-def new_row_id() -> str:
-    """A UUIDv7 (RFC 9562): milliseconds since the epoch, then 74 random bits; unique and time-ordered."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
-    text = f"{value:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-def instance_name(environ: Mapping[str, str] | None = None) -> str:
-    """This replica's name: ROUTECHECK_INSTANCE, else host:pid."""
-    env = os.environ if environ is None else environ
-    return env.get(INSTANCE_ENV) or f"{socket.gethostname()}:{os.getpid()}"
-
-
-@dataclass(frozen=True, slots=True)
-class CallRecord:
-    """One API call as the ledger stores it (every column of `calls` but `id`)."""
-
-    ts: float
-    task: str
-    requested_tier: str
-    tier: str
-    model: str
-    upgrade: str | None
-    input_tokens: int
-    output_tokens: int
-    cost_usd: float
-    latency_ms: float
-    validation: str | None
-    status: str
-    error_type: str | None
-    purpose: str = "live"
-    row_id: str = field(default_factory=new_row_id)
-    instance: str = ""
-    policy_sha256: str = ""
-
-
-class LedgerError(Exception):
-    """The ledger has a schema this version cannot write."""
 
 
 class LedgerWriter(Protocol):
@@ -86,6 +48,7 @@ class LedgerWriter(Protocol):
 def open_ledger(target: str, environ: Mapping[str, str] | None = None) -> LedgerWriter:
     """The writer for ROUTECHECK_LEDGER's value: a SQLite file, or a PostgreSQL URL (spooled, shipped)."""
     if is_postgres(target):
+        # lazy: the fleet writer (a shipper thread, psycopg) only for a postgresql:// URL
         from routecheck.runtime.fleet import FleetLedger
 
         return FleetLedger(target, environ=environ)
@@ -165,8 +128,3 @@ def migrate_sqlite(connection: sqlite3.Connection, shown: str) -> None:
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-
-
-def newer_schema(shown: str, version: int) -> str:
-    return (f"{shown}: ledger schema version {version} is newer than this routecheck's ({SCHEMA_VERSION}); "
-            "upgrade routecheck")

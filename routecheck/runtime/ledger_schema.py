@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from routecheck.errors import UsageError
+
 Dialect = Literal["sqlite", "postgresql"]
 
 SCHEMA_VERSION = 2
@@ -105,3 +107,12 @@ def insert_sql(dialect: Dialect) -> str:
     mark = "?" if dialect == "sqlite" else "%s"
     return (f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join(mark for _ in COLUMNS)}) "
             "ON CONFLICT DO NOTHING")
+
+
+def check_version(shown: str, version: int) -> None:
+    """UsageError unless this routecheck reads a ledger of `version` (1 to SCHEMA_VERSION); for `report`."""
+    if version > SCHEMA_VERSION:
+        raise UsageError(f"ledger {shown}: schema version {version} is newer than this routecheck's "
+                         f"({SCHEMA_VERSION}); upgrade routecheck")
+    if version < 1:
+        raise UsageError(f"ledger {shown}: not a routecheck ledger (no schema version recorded)")

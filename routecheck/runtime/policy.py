@@ -6,8 +6,9 @@ No pydantic here: a generated client imports this module on every process start,
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
@@ -159,9 +160,16 @@ class RuntimePolicy:
             return self.tier_by_name[self.default_tier]
         return None
 
+    def routing_sha256(self) -> str:
+        """The sha256 of what the runtime enforces (tiers, models, prices, tasks, caps, stakes, upgrades,
+        default and unknown-task handling): a policy's comments, volumes or owners do not change it."""
+        data = (self.default_tier, self.unknown_tasks, self.tiers, self.tasks)
+        return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
+
     @classmethod
-    def from_policy(cls, policy: Policy, prices: PriceBook, *, sha256: str = "") -> RuntimePolicy:
-        """The runtime view of a loaded, validated policy, with every tier's prices (`cost.book`)."""
+    def from_policy(cls, policy: Policy, prices: PriceBook, *, sha256: str | None = None) -> RuntimePolicy:
+        """The runtime view of a loaded, validated policy, with every tier's prices (`cost.book`); its
+        `sha256` is `routing_sha256()` unless given."""
         tiers = tuple(
             tier_spec(name, tier.model, tier.rank, prices[name])
             for name, tier in sorted(policy.tiers.items(), key=lambda item: item[1].rank)
@@ -176,7 +184,8 @@ class RuntimePolicy:
             )
             for name, task in sorted(policy.tasks.items())
         )
-        return cls(policy.default_tier, policy.unknown_tasks, tiers, tasks, sha256)
+        built = cls(policy.default_tier, policy.unknown_tasks, tiers, tasks, sha256 or "")
+        return built if sha256 is not None else replace(built, sha256=built.routing_sha256())
 
 
 def tier_spec(name: str, model: str, rank: int, prices: Prices) -> TierSpec:

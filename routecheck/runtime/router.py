@@ -1,5 +1,8 @@
 """Router and AsyncRouter: the policy enforced around the anthropic SDK's Messages calls.
 
+Both are thin drivers of the same decisions (routecheck.runtime.flow): each method runs a flow,
+sending the requests it yields through the SDK, synchronously or awaited.
+
 `BaseRouter[TaskT]` takes the task type as a type parameter, so a generated client subclasses
 `BaseRouter[TaskType]` (a Literal of the policy's task names) and a type checker rejects an unknown task.
 """
@@ -7,23 +10,13 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import sys
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 
-from routecheck.runtime.core import (
-    Activated,
-    Attempt,
-    Core,
-    Purpose,
-    Validation,
-    Validator,
-    check_text,
-    reply_text,
-)
-from routecheck.runtime.errors import ValidationFailed
-from routecheck.runtime.tokens import estimate_input_tokens
+from routecheck.runtime import flow
+from routecheck.runtime.core import Activated, Core, Validator
+from routecheck.runtime.flow import Count, Create, Flow, Request
 
 if TYPE_CHECKING:
     import anthropic
@@ -33,10 +26,9 @@ if TYPE_CHECKING:
 
     from routecheck.runtime.ledger import LedgerWriter
     from routecheck.runtime.policy import RuntimePolicy
-    from routecheck.runtime.routing import Route
 
 TaskT = TypeVar("TaskT", bound=str)
-log = logging.getLogger("routecheck.runtime")
+T = TypeVar("T")
 
 
 class RouterOptions(TypedDict, total=False):
@@ -48,15 +40,38 @@ class RouterOptions(TypedDict, total=False):
     environ: Mapping[str, str] | None
 
 
-def _user_messages(prompt: str, system: str) -> tuple[list[MessageParam], dict[str, Any]]:
-    return [{"role": "user", "content": prompt}], ({"system": system} if system else {})
-
-
-def _client_options(tracer_provider: TracerProvider | None) -> dict[str, Any]:
+def _client_options(options: RouterOptions) -> dict[str, Any]:
+    """The options of a client the router builds itself: the router's tracer provider, if given."""
+    tracer_provider = options.get("tracer_provider")
     return {} if tracer_provider is None else {"open_telemetry": {"tracer_provider": tracer_provider}}
 
 
-class BaseRouter(Generic[TaskT]):
+class _Routing(Generic[TaskT]):
+    """What both drivers hold: the routing state of one router (see BaseRouter for the options)."""
+
+    def __init__(self, policy: RuntimePolicy, options: RouterOptions) -> None:
+        from routecheck.runtime.telemetry import RoutingMiddleware
+
+        self._core = Core(
+            policy,
+            ledger=options.get("ledger"),
+            tracer_provider=options.get("tracer_provider"),
+            override=options.get("override"),
+            environ=options.get("environ"),
+        )
+        # Stamps the SDK's span: the client is wrapped with it for traced calls only.
+        self._middleware = RoutingMiddleware()
+
+    @property
+    def policy(self) -> RuntimePolicy:
+        return self._core.policy
+
+    def tier_of(self, task: TaskT) -> str:
+        """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
+        return self._core.route(task).tier.name
+
+
+class BaseRouter(_Routing[TaskT]):
     """Routes Messages calls by task type through a synchronous `anthropic.Anthropic` client.
 
     `client=None` builds `anthropic.Anthropic()` (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL apply). `ledger`
@@ -70,85 +85,38 @@ class BaseRouter(Generic[TaskT]):
         client: anthropic.Anthropic | None = None,
         **options: Unpack[RouterOptions],
     ) -> None:
-        from routecheck.runtime.telemetry import RoutingMiddleware
-
-        tracer_provider = options.get("tracer_provider")
-        self._core = Core(
-            policy,
-            ledger=options.get("ledger"),
-            tracer_provider=tracer_provider,
-            override=options.get("override"),
-            environ=options.get("environ"),
-        )
+        super().__init__(policy, options)
         if client is None:
             import anthropic
 
-            client = anthropic.Anthropic(**_client_options(tracer_provider))
+            client = anthropic.Anthropic(**_client_options(options))
         self.client = client
-        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
-        self._traced = client.with_middleware(RoutingMiddleware())
+        self._traced = client.with_middleware(self._middleware)
 
-    @property
-    def policy(self) -> RuntimePolicy:
-        return self._core.policy
-
-    def _sdk(self, attempt: Attempt | None) -> anthropic.Anthropic:
-        return self._traced if attempt is not None and attempt.span is not None else self.client
-
-    def tier_of(self, task: TaskT) -> str:
-        """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
-        return self._core.route(task).tier.name
-
-    def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
-        """Send `prompt` as one user message; return the reply text.
+    def call(self, task: TaskT, prompt: str, *, system: str = "", max_tokens: int | None = None,
+             validate: Validator | None = None) -> str:
+        """Send `prompt` as one user message; return the reply text. `max_tokens` above the policy's cap
+        is capped.
 
         With `validate`, a reply that fails it is retried once on the task's `validation_failed` tier
         (ValidationFailed when the task has no such rule, or the retry fails too).
         """
-        messages, kwargs = _user_messages(prompt, system)
-        route = self._sized(self._core.route(task), messages, kwargs)
-        message, route, validation = self._create(route, messages, kwargs, "live", validate)
-        if validation != "failed":
-            return reply_text(message)
-        retry = self._core.validation_retry(route)
-        if retry is None:
-            raise ValidationFailed(task, route.tier.name, 1)
-        message, route, validation = self._create(retry, messages, kwargs, "live", validate)
-        if validation == "failed":
-            raise ValidationFailed(task, route.tier.name, 2)
-        return reply_text(message)
+        return self._run(flow.call(self._core, task, prompt, system, max_tokens, validate))
 
     def create(self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any) -> Message:
         """`client.messages.create` with the task's model and max_tokens cap (`model=` is refused)."""
-        messages = list(messages)
-        route = self._sized(self._core.route(task), messages, kwargs)
-        return self._create(route, messages, kwargs, "live", None)[0]
+        return self._run(flow.create(self._core, task, list(messages), kwargs))
 
     def create_on_tier(self, task: TaskT, tier: str, *, messages: Iterable[MessageParam], **kwargs: Any) -> Message:
         """The evaluation path: the task's request on exactly `tier` (no upgrades, floor or override),
         recorded with purpose "eval"."""
-        return self._create(self._core.on_tier(task, tier), list(messages), kwargs, "eval", None)[0]
+        return self._run(flow.create_on_tier(self._core, task, tier, list(messages), kwargs))
 
     @contextlib.contextmanager
     def stream(self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any) -> Iterator[MessageStream]:
         """`client.messages.stream` with the same routing; the call is recorded when the block exits."""
-        messages = list(messages)
-        route = self._sized(self._core.route(task), messages, kwargs)
-        while True:
-            params = self._core.params(route, messages, kwargs)
-            attempt = self._core.begin(route, "live")
-            manager = self._sdk(attempt).messages.stream(**params)
-            try:
-                with Activated(attempt):
-                    stream = manager.__enter__()
-            except Exception as exc:
-                self._core.finish(attempt, None, exc)
-                retry = self._core.overload_retry(route, exc)
-                if retry is None:
-                    raise
-                route = retry
-                continue
-            break
+        opened = self._run(flow.stream(self._core, task, list(messages), kwargs))
+        manager, stream = opened.handle
         error: BaseException | None = None
         try:
             yield stream
@@ -157,53 +125,34 @@ class BaseRouter(Generic[TaskT]):
             raise
         finally:
             manager.__exit__(*sys.exc_info())
-            self._core.finish(attempt, None if attempt is None else _snapshot(stream), error)
+            flow.stream_closed(self._core, opened.attempt, stream, error)
 
-    def _sized(self, route: Route, messages: list[MessageParam], kwargs: Mapping[str, Any]) -> Route:
-        rule = self._core.size_rule(route)
-        if rule is None:
-            return route
-        counted = None
-        if rule.count == "exact":
-            try:
-                counted = self.client.messages.count_tokens(
-                    model=route.tier.model, messages=messages, **_count_options(kwargs)
-                ).input_tokens
-            except Exception as exc:  # a failed count must not fail the call: fall back to the estimate
-                _count_failed(route, exc)
-        if counted is None:
-            counted = estimate_input_tokens(messages, kwargs.get("system"))
-        return self._core.sized(route, rule, counted)
+    def _run(self, steps: Flow[T]) -> T:
+        """Send each request the flow yields, pass back its result or exception; the flow's result."""
+        try:
+            request = next(steps)
+            while True:
+                try:
+                    result = self._send(request)
+                except Exception as exc:
+                    request = steps.throw(exc)
+                else:
+                    request = steps.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
 
-    def _create(
-        self,
-        route: Route,
-        messages: list[MessageParam],
-        kwargs: Mapping[str, Any],
-        purpose: Purpose,
-        validate: Validator | None,
-    ) -> tuple[Message, Route, Validation | None]:
-        while True:
-            params = self._core.params(route, messages, kwargs)
-            attempt = self._core.begin(route, purpose)
-            try:
-                with Activated(attempt):
-                    message: Message = self._sdk(attempt).messages.create(**params)
-            except Exception as exc:
-                self._core.finish(attempt, None, exc)
-                retry = self._core.overload_retry(route, exc) if purpose == "live" else None
-                if retry is None:
-                    raise
-                route = retry
-                continue
-            validation: Validation | None = None
-            if validate is not None:
-                validation = "passed" if check_text(validate, reply_text(message)) else "failed"
-            self._core.finish(attempt, message, None, validation)
-            return message, route, validation
+    def _send(self, request: Request) -> Any:
+        if isinstance(request, Count):
+            return self.client.messages.count_tokens(**request.params)
+        sdk = self._traced if request.traced else self.client
+        with Activated(request.attempt):
+            if isinstance(request, Create):
+                return sdk.messages.create(**request.params)
+            manager = sdk.messages.stream(**request.params)
+            return manager, manager.__enter__()
 
 
-class BaseAsyncRouter(Generic[TaskT]):
+class BaseAsyncRouter(_Routing[TaskT]):
     """The same routing through an `anthropic.AsyncAnthropic` client (see BaseRouter)."""
 
     def __init__(
@@ -212,84 +161,36 @@ class BaseAsyncRouter(Generic[TaskT]):
         client: anthropic.AsyncAnthropic | None = None,
         **options: Unpack[RouterOptions],
     ) -> None:
-        from routecheck.runtime.telemetry import RoutingMiddleware
-
-        tracer_provider = options.get("tracer_provider")
-        self._core = Core(
-            policy,
-            ledger=options.get("ledger"),
-            tracer_provider=tracer_provider,
-            override=options.get("override"),
-            environ=options.get("environ"),
-        )
+        super().__init__(policy, options)
         if client is None:
             import anthropic
 
-            client = anthropic.AsyncAnthropic(**_client_options(tracer_provider))
+            client = anthropic.AsyncAnthropic(**_client_options(options))
         self.client = client
-        # The same client with the middleware that stamps the SDK's span; used only for traced calls.
-        self._traced = client.with_middleware(RoutingMiddleware())
+        self._traced = client.with_middleware(self._middleware)
 
-    @property
-    def policy(self) -> RuntimePolicy:
-        return self._core.policy
-
-    def _sdk(self, attempt: Attempt | None) -> anthropic.AsyncAnthropic:
-        return self._traced if attempt is not None and attempt.span is not None else self.client
-
-    def tier_of(self, task: TaskT) -> str:
-        """The tier a call of `task` starts on (after override and floor, before call-time upgrades)."""
-        return self._core.route(task).tier.name
-
-    async def call(self, task: TaskT, prompt: str, *, system: str = "", validate: Validator | None = None) -> str:
+    async def call(self, task: TaskT, prompt: str, *, system: str = "", max_tokens: int | None = None,
+                   validate: Validator | None = None) -> str:
         """See BaseRouter.call."""
-        messages, kwargs = _user_messages(prompt, system)
-        route = await self._sized(self._core.route(task), messages, kwargs)
-        message, route, validation = await self._create(route, messages, kwargs, "live", validate)
-        if validation != "failed":
-            return reply_text(message)
-        retry = self._core.validation_retry(route)
-        if retry is None:
-            raise ValidationFailed(task, route.tier.name, 1)
-        message, route, validation = await self._create(retry, messages, kwargs, "live", validate)
-        if validation == "failed":
-            raise ValidationFailed(task, route.tier.name, 2)
-        return reply_text(message)
+        return await self._run(flow.call(self._core, task, prompt, system, max_tokens, validate))
 
     async def create(self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any) -> Message:
         """See BaseRouter.create."""
-        messages = list(messages)
-        route = await self._sized(self._core.route(task), messages, kwargs)
-        return (await self._create(route, messages, kwargs, "live", None))[0]
+        return await self._run(flow.create(self._core, task, list(messages), kwargs))
 
     async def create_on_tier(
         self, task: TaskT, tier: str, *, messages: Iterable[MessageParam], **kwargs: Any
     ) -> Message:
         """See BaseRouter.create_on_tier."""
-        return (await self._create(self._core.on_tier(task, tier), list(messages), kwargs, "eval", None))[0]
+        return await self._run(flow.create_on_tier(self._core, task, tier, list(messages), kwargs))
 
     @contextlib.asynccontextmanager
     async def stream(
         self, task: TaskT, *, messages: Iterable[MessageParam], **kwargs: Any
     ) -> AsyncIterator[AsyncMessageStream]:
         """See BaseRouter.stream (`async with router.stream(...) as stream`)."""
-        messages = list(messages)
-        route = await self._sized(self._core.route(task), messages, kwargs)
-        while True:
-            params = self._core.params(route, messages, kwargs)
-            attempt = self._core.begin(route, "live")
-            manager = self._sdk(attempt).messages.stream(**params)
-            try:
-                with Activated(attempt):
-                    stream = await manager.__aenter__()
-            except Exception as exc:
-                self._core.finish(attempt, None, exc)
-                retry = self._core.overload_retry(route, exc)
-                if retry is None:
-                    raise
-                route = retry
-                continue
-            break
+        opened = await self._run(flow.stream(self._core, task, list(messages), kwargs))
+        manager, stream = opened.handle
         error: BaseException | None = None
         try:
             yield stream
@@ -298,52 +199,31 @@ class BaseAsyncRouter(Generic[TaskT]):
             raise
         finally:
             await manager.__aexit__(*sys.exc_info())
-            self._core.finish(attempt, None if attempt is None else _snapshot(stream), error)
+            flow.stream_closed(self._core, opened.attempt, stream, error)
 
-    async def _sized(self, route: Route, messages: list[MessageParam], kwargs: Mapping[str, Any]) -> Route:
-        rule = self._core.size_rule(route)
-        if rule is None:
-            return route
-        counted = None
-        if rule.count == "exact":
-            try:
-                counted = (
-                    await self.client.messages.count_tokens(
-                        model=route.tier.model, messages=messages, **_count_options(kwargs)
-                    )
-                ).input_tokens
-            except Exception as exc:  # a failed count must not fail the call: fall back to the estimate
-                _count_failed(route, exc)
-        if counted is None:
-            counted = estimate_input_tokens(messages, kwargs.get("system"))
-        return self._core.sized(route, rule, counted)
+    async def _run(self, steps: Flow[T]) -> T:
+        """See BaseRouter._run; the requests are awaited."""
+        try:
+            request = next(steps)
+            while True:
+                try:
+                    result = await self._send(request)
+                except Exception as exc:
+                    request = steps.throw(exc)
+                else:
+                    request = steps.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
 
-    async def _create(
-        self,
-        route: Route,
-        messages: list[MessageParam],
-        kwargs: Mapping[str, Any],
-        purpose: Purpose,
-        validate: Validator | None,
-    ) -> tuple[Message, Route, Validation | None]:
-        while True:
-            params = self._core.params(route, messages, kwargs)
-            attempt = self._core.begin(route, purpose)
-            try:
-                with Activated(attempt):
-                    message: Message = await self._sdk(attempt).messages.create(**params)
-            except Exception as exc:
-                self._core.finish(attempt, None, exc)
-                retry = self._core.overload_retry(route, exc) if purpose == "live" else None
-                if retry is None:
-                    raise
-                route = retry
-                continue
-            validation: Validation | None = None
-            if validate is not None:
-                validation = "passed" if check_text(validate, reply_text(message)) else "failed"
-            self._core.finish(attempt, message, None, validation)
-            return message, route, validation
+    async def _send(self, request: Request) -> Any:
+        if isinstance(request, Count):
+            return await self.client.messages.count_tokens(**request.params)
+        sdk = self._traced if request.traced else self.client
+        with Activated(request.attempt):
+            if isinstance(request, Create):
+                return await sdk.messages.create(**request.params)
+            manager = sdk.messages.stream(**request.params)
+            return manager, await manager.__aenter__()
 
 
 class Router(BaseRouter[str]):
@@ -352,26 +232,3 @@ class Router(BaseRouter[str]):
 
 class AsyncRouter(BaseAsyncRouter[str]):
     """The async router for any task name."""
-
-
-_COUNTED = ("system", "tools", "tool_choice", "thinking")
-
-
-def _count_options(kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The create() parameters the token-counting endpoint also takes."""
-    return {key: kwargs[key] for key in _COUNTED if key in kwargs}
-
-
-def _count_failed(route: Route, error: Exception) -> None:
-    log.warning(
-        "task %r: token counting failed (%s); using the local estimate for input_tokens_over",
-        route.task, type(error).__name__,
-    )
-
-
-def _snapshot(stream: Any) -> Any:
-    """The message a stream has accumulated so far (None before its first event)."""
-    try:
-        return stream.current_message_snapshot
-    except Exception:
-        return None

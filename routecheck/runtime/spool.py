@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from routecheck.runtime.ledger import CallRecord
 from routecheck.runtime.ledger_schema import COLUMNS, SCHEMA_VERSION
+from routecheck.runtime.record import CallRecord
 
 log = logging.getLogger("routecheck.runtime")
 

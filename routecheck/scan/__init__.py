@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from routecheck.deprecations import hardcoded_model_clause
 from routecheck.finding import Finding, Note
@@ -31,11 +31,12 @@ from routecheck.scan.rules import (
     unregistered_task,
     unused_task,
 )
+from routecheck.scan.settings import CLIENT_FIRST_LINE
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
 if TYPE_CHECKING:  # the analysis (ast, the lexer, the matcher) is imported only when a file must be read
-    from routecheck.scan.analyze import Analyzer
+    from routecheck.scan.analyze import Analyzer  # lazy: ast, the lexer and the matcher only when a file must be read
 
 __all__ = ["ScanResult", "ScanTarget", "scan_target"]
 
@@ -53,19 +54,19 @@ def scan_target(
     *,
     whole_project: bool,
     today: date,
+    known_codes: Collection[str],
     use_cache: bool = True,
     report_unused_suppressions: bool = False,
 ) -> ScanResult:
     """Scan `paths` (default: the project root) for `target`, the project and policy as plain data (what a
     cached snapshot holds); every finding and skip note. RC206 needs `whole_project`; `today` dates the
-    end-of-life notes of RC201."""
-    from routecheck.rules import known_codes
-
+    end-of-life notes of RC201; `known_codes` are the rule codes a suppression may name (the catalogue's)."""
     settings = target.settings(whole_project=whole_project)
     analyzers: list[Analyzer] = []  # built on first need: a warm rescan reads no file
 
     def analyzer() -> Analyzer:
         if not analyzers:
+            # lazy: ast, the lexer and the matcher only when a file must be read
             from routecheck.scan.analyze import Analyzer
 
             analyzers.append(Analyzer(settings))
@@ -95,11 +96,13 @@ def scan_target(
             pending.append((file, known))
 
     def analyse(index: int) -> Note | tuple[str, FileFacts]:
-        return _analyse(pending[index][0], cache, analyzer(), settings.max_bytes)
+        file, info = pending[index]
+        return _analyse(file, info.st_size, cache, analyzer(), settings.max_bytes)
 
     if pending:
         analyzer()  # before any worker is forked, so that every process shares it
-    for (file, info), done in zip(pending, map_indices(analyse, [info.st_size for _, info in pending]), strict=True):
+    analysed = map_indices(analyse, [info.st_size for _, info in pending], pack=_pack, unpack=_unpack)
+    for (file, info), done in zip(pending, analysed, strict=True):
         if isinstance(done, Note):
             notes.append(done)
             facts[file] = FileFacts()
@@ -139,10 +142,12 @@ def scan_target(
         key = (rule.rule.code, model)
         if key not in messages:
             clause = "" if rule is model_in_config else hardcoded_model_clause(model, today)
-            messages[key] = rule.message(model) + clause
+            messages[key] = rule(model) + clause
         return messages[key]
 
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
+        if file.kind == "python" and (f.models or f.sdk_calls or f.route_calls) and _generated_client(file.path):
+            continue  # a client generated with `--out` and no `client` key: still the client
         notes.extend(Note(file.display, n.line, n.column, n.message, n.cell) for n in f.notes)
         if f.suppressions:
             suppressions[file.display] = f.suppressions
@@ -151,7 +156,7 @@ def scan_target(
         findings += [models.finding(file.display, h.line, h.column, model_message(models, h.model), model=h.model,
                                     cell=h.cell) for h in f.models]
         findings += [direct_sdk_call.finding(file.display, c.line, c.column,
-                                             direct_sdk_call.message(c.call, called=c.called), cell=c.cell)
+                                             direct_sdk_call(c.call, called=c.called), cell=c.cell)
                      for c in f.sdk_calls]
         for call in f.route_calls:
             ref = resolver.resolve(call.ref, file.path)
@@ -159,10 +164,10 @@ def scan_target(
             findings += _route_findings(file.display, call, ref, tasks, target.policy_display)
 
     if whole_project:
-        findings += [unused_task.finding(target.policy_display, line, column, unused_task.message(name), task=name)
+        findings += [unused_task.finding(target.policy_display, line, column, unused_task(name), task=name)
                      for name, line, column in target.tasks if name not in used_tasks]
 
-    outcome = apply_suppressions(findings, suppressions, known_codes())
+    outcome = apply_suppressions(findings, suppressions, known_codes)
     findings = outcome.findings + (outcome.unused if report_unused_suppressions else [])
     relative = {file.display: file.rel for file in facts}
     findings = apply_per_file_ignores(findings, dict(target.per_file_ignores), relative)
@@ -171,6 +176,15 @@ def scan_target(
         notes.append(Note(CACHE_FOLDER, 1, 1, problem))
     ordered = tuple(sorted(findings, key=Finding.sort_key))
     return ScanResult(ordered, tuple(sorted(set(notes), key=Note.sort_key)), len(facts))
+
+
+def _generated_client(path: Path) -> bool:
+    """Whether the file starts as `routecheck generate` writes a client (read only for files with findings)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(CLIENT_FIRST_LINE)) == CLIENT_FIRST_LINE
+    except OSError:
+        return False
 
 
 def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFacts | os.stat_result:
@@ -189,11 +203,13 @@ def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFa
     return info if cached is None else cached
 
 
-def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes: int) -> Note | tuple[str, FileFacts]:
-    """A file's content hash and facts (the cache's, for content it has seen), or a skip note."""
+def _analyse(file: SourceFile, size: int, cache: FactsCache, analyzer: Analyzer,
+             max_bytes: int) -> Note | tuple[str, FileFacts]:
+    """A file's content hash and facts (the cache's, for content it has seen), or a skip note. `size` is
+    what the file's stat said: reading that much unbuffered is one allocation of the file's size, where
+    a buffered read of `max_bytes` allocates all of it for every file."""
     try:
-        with open(file.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read(file.path, size, max_bytes)
     except OSError as exc:
         return os_note(file.display, exc, "file")
     digest = content_digest(file.kind, data)
@@ -201,7 +217,7 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
     if cached is not None:
         return digest, cached
     if file.kind == "config":
-        from routecheck.scan.config_files import config_facts
+        from routecheck.scan.config_files import config_facts  # lazy: only a scan that reads a config file needs it
 
         return digest, config_facts(data, analyzer.matcher, analyzer.prefilter)
     if file.kind == "notebook":
@@ -209,10 +225,34 @@ def _analyse(file: SourceFile, cache: FactsCache, analyzer: Analyzer, max_bytes:
     return digest, analyzer.python(data)
 
 
+def _read(path: Path, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, at most `max_bytes + 1` of them (one more shows it grew past the limit)."""
+    parts, total, want = [], 0, size + 1  # asking for one byte more than the stat said notices growth
+    with open(path, "rb", buffering=0) as handle:
+        while total <= max_bytes and (chunk := handle.read(min(want, max_bytes + 1) - total)):
+            parts.append(chunk)
+            total += len(chunk)
+            if total >= want:
+                want = max_bytes + 1
+    return b"".join(parts)
+
+
+def _pack(done: Note | tuple[str, FileFacts]) -> object:
+    """A worker's result as plain lists, which cross a process boundary faster than dataclasses."""
+    return done if isinstance(done, Note) else (done[0], done[1].to_json())
+
+
+def _unpack(packed: object) -> Note | tuple[str, FileFacts]:
+    if isinstance(packed, Note):
+        return packed
+    digest, facts = cast(tuple[str, list[Any]], packed)
+    return digest, FileFacts.from_json(facts)
+
+
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],
                     policy: str) -> list[Finding]:
     if ref.kind == "dynamic":
-        return [dynamic_task.finding(path, call.line, call.column, dynamic_task.message(call.argument, call.callee),
+        return [dynamic_task.finding(path, call.line, call.column, dynamic_task(call.argument, call.callee),
                                      cell=call.cell)]
-    return [unregistered_task.finding(path, call.line, call.column, unregistered_task.message(value, tasks, policy),
+    return [unregistered_task.finding(path, call.line, call.column, unregistered_task(value, tasks, policy),
                                       task=value, cell=call.cell) for value in ref.values if value not in tasks]

@@ -48,7 +48,7 @@ class Analyzer:
         self.settings = settings
         self.matcher = ModelMatcher(settings.known_models, settings.model_patterns)
         self.prefilter = Prefilter(settings, self.matcher)
-        self._quoted = tuple((name, f'"{name}"'.encode(), f"'{name}'".encode())
+        self._quoted = tuple((name, name.encode(), f'"{name}"'.encode(), f"'{name}'".encode())
                              for name in (settings.task_names if settings.task_usage else ()))
 
     def python(self, data: bytes, *, symbols: bool = False) -> FileFacts:
@@ -58,8 +58,9 @@ class Analyzer:
 
     def triage(self, data: bytes, *, symbols: bool = False) -> FileFacts | ParseJob:
         """The facts of a file the prefilter rules out, or the job of analysing it."""
-        quoted = tuple(name for name, dq, sq in self._quoted if dq in data or sq in data)
-        worth = symbols or self.prefilter.calls(data) or self.prefilter.models(data)
+        # the bare name first: one search, where the quoted forms would be two for a name most files lack
+        quoted = tuple(name for name, bare, dq, sq in self._quoted if bare in data and (dq in data or sq in data))
+        worth = symbols or self.prefilter.models(data) or self.prefilter.calls(data)  # the cheaper test first
         if not worth and b"routecheck" not in data and b"\0" not in data[:8192]:
             return FileFacts(quoted_tasks=quoted)  # the fast path: most files end here, never decoded
         text = decode_python(data)
@@ -90,7 +91,7 @@ class Analyzer:
         )
 
     def _text_facts(self, text: str) -> FileFacts:
-        quoted = tuple(name for name, _, _ in self._quoted if f'"{name}"' in text or f"'{name}'" in text)
+        quoted = tuple(name for name, *_ in self._quoted if f'"{name}"' in text or f"'{name}'" in text)
         suppressions = parse_suppressions(text, python=True) if "routecheck" in text else ()
         return self.parse(ParseJob(text, suppressions, quoted, symbols=False))
 

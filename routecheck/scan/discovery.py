@@ -21,10 +21,11 @@ from routecheck.errors import UsageError
 from routecheck.finding import Note
 from routecheck.paths import display_path
 from routecheck.scan.glob import glob_matches
+from routecheck.scan.rules import CONFIG_SUFFIXES
 
 Kind = Literal["python", "notebook", "config"]
 
-CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".env"})
+_CONFIG_SUFFIXES = frozenset(CONFIG_SUFFIXES)  # RC205's, declared beside its page
 #: Folders no scan walks into (what ruff and pre-commit users expect to be left alone).
 SKIPPED_FOLDERS = frozenset({
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
@@ -40,7 +41,7 @@ def file_kind(name: str) -> Kind | None:
     if name.endswith(".ipynb"):
         return "notebook"
     suffix = os.path.splitext(name)[1].lower()
-    if suffix in CONFIG_SUFFIXES or name == ".env" or name.startswith(".env."):
+    if suffix in _CONFIG_SUFFIXES or name == ".env" or name.startswith(".env."):
         return "config"
     return None
 

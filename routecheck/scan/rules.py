@@ -1,56 +1,31 @@
-"""The code rules RC200-RC206: each one's identity, documentation page and message, in one place.
+"""The code rules RC200-RC207: each one's identity, documentation page and message, in one place.
 
-RC207 stale-client is declared here too; `routecheck.codegen.stale` is what finds it.
-
-Each rule is declared by a function whose docstring is its page, like the policy rules; the function
-words the finding's message. What a file holds is found by the scanner (`calls`, `strings`,
-`config_files`, `suppress`), which makes the findings with these rules; RC202's shapes are declared here,
-beside its page, and both the page and the matcher read them. This module imports nothing heavy.
+Each rule is declared as the policy rules are (`routecheck.rule_spec`): by the function that words the
+finding's message, whose docstring is its page. What a file holds is found by the scanner (`calls`,
+`strings`, `config_files`, `suppress`), which makes the findings with these rules; RC207 is found by
+`routecheck.codegen.stale`. The data a matcher reads (RC202's shapes, RC205's file suffixes) is declared
+here, beside the page, and both the page and the matcher read it. This module imports nothing heavy.
 """
 
 from __future__ import annotations
 
 import difflib
-import inspect
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import Generic, ParamSpec
+from typing import ParamSpec
 
-from routecheck.finding import Finding, Rule, Severity
+from routecheck.finding import Severity
+from routecheck.rule_spec import RuleSpec, declare
 
 P = ParamSpec("P")
-
-
-@dataclass(frozen=True)
-class CodeRule(Generic[P]):
-    """A code rule and the function that words its message."""
-
-    rule: Rule
-    message: Callable[P, str]
-
-    def finding(self, path: str, line: int, column: int, message: str, *, task: str | None = None,
-                model: str | None = None, cell: int | None = None) -> Finding:
-        rule = self.rule
-        return Finding(rule.code, rule.name, rule.severity, path, line, column, message, task=task, model=model,
-                       cell=cell)
-
-
-CODE_RULES: list[Rule] = []
+#: A code rule: its function words the finding's message.
+CodeRule = RuleSpec[P, str]
+CODE_RULES: list[RuleSpec[..., str]] = []
 
 
 def code_rule(code: str, name: str, severity: Severity, *, fill: Mapping[str, str] | None = None
-              ) -> Callable[[Callable[P, str]], CodeRule[P]]:
+              ) -> Callable[[Callable[P, str]], RuleSpec[P, str]]:
     """Declare a code rule; `fill` replaces `<NAME>` placeholders of the page (text generated from data)."""
-
-    def register(message: Callable[P, str]) -> CodeRule[P]:
-        doc = inspect.getdoc(message) or ""
-        for key, value in (fill or {}).items():
-            doc = doc.replace(f"<{key}>", value)
-        rule = Rule(code, name, severity, doc)
-        CODE_RULES.append(rule)
-        return CodeRule(rule, message)
-
-    return register
+    return declare(CODE_RULES, code, name, severity, fill=fill)
 
 
 @code_rule("RC200", "unused-suppression", Severity.WARNING)
@@ -238,9 +213,13 @@ def dynamic_task(argument: str, callee: str) -> str:
             "an Enum member or a Literal-typed name so it can be checked")
 
 
-@code_rule("RC205", "model-in-config", Severity.WARNING)
+#: RC205: the file suffixes that make a file a configuration file (and `.env`, `.env.*` by name).
+CONFIG_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".env")
+
+
+@code_rule("RC205", "model-in-config", Severity.WARNING, fill={"SUFFIXES": ", ".join(CONFIG_SUFFIXES)})
 def model_in_config(model: str) -> str:
-    """A model id appears in a configuration file (.yaml, .yml, .json, .toml, .ini, .cfg, .env).
+    """A model id appears in a configuration file (<SUFFIXES>).
 
     A plain text scan: every model id on a line that is not a comment (`#`, `;` or `//` first). The
     policy file and its evidence files are never reported; they are where model ids belong. Neither
@@ -290,30 +269,33 @@ def unused_task(task: str) -> str:
     return f"task type '{task}' is in the policy but no scanned code uses it"
 
 
-#: RC207: found by comparing the generated client with the policy (`routecheck.codegen.stale`).
-STALE_CLIENT = Rule(
-    code="RC207",
-    name="stale-client",
-    severity=Severity.ERROR,
-    doc='''\
-The generated client does not match the policy (`routecheck generate --check`).
+@code_rule("RC207", "stale-client", Severity.ERROR)
+def stale_client(display: str, *, generated_from: str | None, expected: str | None, exists: bool = True) -> str:
+    """The generated client does not match the policy (`routecheck generate --check`).
 
-It renders the client module from the current policy, exactly as `routecheck generate` would, and
-compares it byte for byte with the file `[tool.routecheck] client` names. A missing file, a file
-generated from an older policy (its header records the policy's sha256) and a hand-edited file all fire.
+    It renders the client module from the current policy, exactly as `routecheck generate` would, and
+    compares it byte for byte with the file `[tool.routecheck] client` names (or, under `generate --check
+    --out FILE`, that file). A missing file, a file generated from a policy that routes differently (its
+    header records the sha256 of what it routes) and a hand-edited file all fire. What the module does not
+    hold (comments, volumes, owners, price sources, evidence) never stales it.
 
-## Why is this bad?
-The client is how the policy is enforced at call time: its `TaskType` literal is what the type
-checker holds calls to, and its tiers, caps and upgrade rules are what the runtime applies. A policy
-change that is not regenerated is a change that reviewers approved but production never runs.
+    ## Why is this bad?
+    The client is how the policy is enforced at call time: its `TaskType` literal is what the type
+    checker holds calls to, and its tiers, caps and upgrade rules are what the runtime applies. A policy
+    change that is not regenerated is a change that reviewers approved but production never runs.
 
-## Example
-```toml
-[tasks.classify_intent]
-tier = "sonnet"        # changed from "haiku" in this commit, but app/llm_routes.py still says haiku
-```
+    ## Example
+    ```toml
+    [tasks.classify_intent]
+    tier = "sonnet"        # changed from "haiku" in this commit, but app/llm_routes.py still says haiku
+    ```
 
-## Use instead
-Run `routecheck generate` and commit the policy and the client together. Never edit the client by hand.
-''',
-)
+    ## Use instead
+    Run `routecheck generate` and commit the policy and the client together. Never edit the client by hand.
+    """
+    if not exists:
+        return f"generated client {display} does not exist; run `routecheck generate`"
+    if generated_from is not None and generated_from != expected:
+        return (f"generated client is stale: generated from policy sha256 {generated_from[:12]}, "
+                f"the policy is now {(expected or '')[:12]}; run `routecheck generate`")
+    return "generated client differs from what the policy generates (edited by hand?); run `routecheck generate`"

@@ -30,7 +30,12 @@ def is_binary(data: bytes) -> bool:
 
 def python_encoding(data: bytes) -> tuple[str, int]:
     """The encoding PEP 263 gives `data` and the line of its cookie (0: none, the UTF-8 default)."""
-    lines = data.split(b"\n", 2)[:2]
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data if second < 0 else data[:second]
+    if b"coding" not in head:  # nearly every file: no cookie to look for
+        return "utf-8", 0
+    lines = head.split(b"\n")[:2]
     for number, line in enumerate(lines, start=1):
         match = _COOKIE.match(line)
         if match:
@@ -51,7 +56,8 @@ def decode_python(data: bytes) -> str | Undecodable:
                                "accepts only 'utf-8' beside one); skipped")
         data = data[len(_BOM):]
     try:
-        codecs.lookup(encoding)
+        if cookie_line:
+            codecs.lookup(encoding)
     except LookupError:
         return Undecodable(cookie_line, 1, f"unknown encoding '{encoding}' in the coding cookie; skipped")
     return decode_text(data, encoding)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from routecheck.finding import Finding
@@ -52,7 +52,7 @@ class Suppressed:
 
 
 def apply_suppressions(
-    findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], known_codes: frozenset[str]
+    findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], known_codes: Collection[str]
 ) -> Suppressed:
     """Drop findings a comment on their line suppresses; report the comments that suppress nothing."""
     by_line = {(path, s.cell, s.line): s for path, items in suppressions.items() for s in items}
@@ -70,12 +70,12 @@ def apply_suppressions(
         for sup in items:
             if sup.codes is None:
                 if (path, sup.cell, sup.line, "*") not in used:
-                    unused.append(rule.finding(path, sup.line, sup.column, rule.message(sup.text, None), cell=sup.cell))
+                    unused.append(rule.finding(path, sup.line, sup.column, rule(sup.text, None), cell=sup.cell))
                 continue
             for code in sup.codes:
                 known = code in known_codes
                 if not known or (path, sup.cell, sup.line, code) not in used:
-                    message = rule.message(sup.text, code, known=known)
+                    message = rule(sup.text, code, known=known)
                     unused.append(rule.finding(path, sup.line, sup.column, message, cell=sup.cell))
     return Suppressed(kept, unused)
 

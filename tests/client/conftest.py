@@ -16,11 +16,12 @@ if str(TESTS) not in sys.path:  # the fake server lives next to the other test m
     sys.path.insert(0, str(TESTS))
 
 from fake_anthropic import FakeAnthropic  # noqa: E402
+from router_drivers import Driver  # noqa: E402
 
 from routecheck.codegen import render_client  # noqa: E402
 from routecheck.cost.book import require_prices  # noqa: E402
-from routecheck.policy.loader import load_policy  # noqa: E402
 from routecheck.runtime import RuntimePolicy  # noqa: E402
+from support import load_policy  # noqa: E402
 
 POLICY_FILE = TESTS / "fixtures" / "client" / "routing.toml"
 TODAY = date(2026, 12, 2)
@@ -48,3 +49,11 @@ def routes(tmp_path_factory: pytest.TempPathFactory, runtime_policy: RuntimePoli
 def server() -> Iterator[FakeAnthropic]:
     with FakeAnthropic() as fake:
         yield fake
+
+
+@pytest.fixture(params=["sync", "async"])
+def driver(request: pytest.FixtureRequest, routes: ModuleType) -> Iterator[Driver]:
+    """Each client test runs twice: through Router, and through AsyncRouter on an event loop."""
+    made = Driver(request.param, routes)
+    yield made
+    made.close()

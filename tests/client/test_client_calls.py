@@ -19,6 +19,7 @@ from fake_anthropic import FakeAnthropic, Reply
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from router_drivers import Driver
 
 from routecheck.runtime import LEDGER_SCHEMA_VERSION, CallRecord, Ledger
 from routecheck.runtime.ledger import LedgerError
@@ -39,10 +40,10 @@ def rows(path: Path) -> list[tuple[Any, ...]]:
 # -- streaming ---------------------------------------------------------------------------------------
 
 
-def test_stream_routes_and_records_on_completion(routes: ModuleType, server: FakeAnthropic, tmp_path: Path) -> None:
+def test_stream_routes_and_records_on_completion(driver: Driver, server: FakeAnthropic, tmp_path: Path) -> None:
     ledger = tmp_path / "ledger.sqlite"
     server.script(HAIKU, "a streamed reply")
-    router = routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(ledger)})
+    router = driver.router(driver.client(server), environ={"ROUTECHECK_LEDGER": str(ledger)})
     with router.stream("summarize", messages=[{"role": "user", "content": "hello"}], max_tokens=500) as stream:
         assert "".join(stream.text_stream) == "a streamed reply"
     request = server.requests()[0]
@@ -50,10 +51,10 @@ def test_stream_routes_and_records_on_completion(routes: ModuleType, server: Fak
     assert rows(ledger) == [("summarize", "haiku", "haiku", HAIKU, None, 2, 4, 2.2e-05, None, "ok", None, "live")]
 
 
-def test_stream_goes_to_the_overloaded_tier(routes: ModuleType, server: FakeAnthropic, tmp_path: Path) -> None:
+def test_stream_goes_to_the_overloaded_tier(driver: Driver, server: FakeAnthropic, tmp_path: Path) -> None:
     ledger = tmp_path / "ledger.sqlite"
     server.script(HAIKU, Reply.error(529))
-    router = routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(ledger)})
+    router = driver.router(driver.client(server), environ={"ROUTECHECK_LEDGER": str(ledger)})
     with router.stream("classify", messages=[{"role": "user", "content": "hello"}]) as stream:
         assert stream.get_final_text() == "ok"
     assert [(r.model, r.body["stream"]) for r in server.requests()] == [(HAIKU, True), (SONNET, True)]
@@ -64,10 +65,10 @@ def test_stream_goes_to_the_overloaded_tier(routes: ModuleType, server: FakeAnth
 
 
 def test_an_error_inside_the_stream_block_is_recorded(
-    routes: ModuleType, server: FakeAnthropic, tmp_path: Path
+    driver: Driver, server: FakeAnthropic, tmp_path: Path
 ) -> None:
     ledger = tmp_path / "ledger.sqlite"
-    router = routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(ledger)})
+    router = driver.router(driver.client(server), environ={"ROUTECHECK_LEDGER": str(ledger)})
     with pytest.raises(KeyError), router.stream("summarize", messages=[{"role": "user", "content": "x"}]):
         raise KeyError("the caller's bug")
     assert [row[9:11] for row in rows(ledger)] == [("error", "KeyError")]
@@ -135,10 +136,10 @@ def routing_attributes(span: ReadableSpan) -> dict[str, Any]:
 
 
 def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
-    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
+    driver: Driver, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
-    client = server.client(open_telemetry={"tracer_provider": provider})
-    router = routes.Router(client, tracer_provider=provider, environ={})
+    client = driver.client(server, open_telemetry={"tracer_provider": provider})
+    router = driver.router(client, tracer_provider=provider, environ={})
     router.call("classify", "hello")
     spans = exporter.get_finished_spans()
     assert sorted(span.name for span in spans) == ["anthropic.messages.create", "routecheck classify"]
@@ -176,10 +177,10 @@ def test_routing_attributes_land_on_the_sdk_span_and_its_routecheck_parent(
 
 
 def test_upgrade_and_validation_outcome_are_span_attributes(
-    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
+    driver: Driver, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
-    client = server.client(open_telemetry={"tracer_provider": provider})
-    router = routes.Router(client, tracer_provider=provider, environ={})
+    client = driver.client(server, open_telemetry={"tracer_provider": provider})
+    router = driver.router(client, tracer_provider=provider, environ={})
     server.script(HAIKU, "bad")
     server.script(SONNET, "good")
     router.call("classify", "hello", validate=lambda text: text == "good")
@@ -201,9 +202,9 @@ def test_upgrade_and_validation_outcome_are_span_attributes(
 
 
 def test_a_client_without_spans_leaves_only_the_routecheck_span(
-    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
+    driver: Driver, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
-    router = routes.Router(server.client(open_telemetry=False), tracer_provider=provider, environ={})
+    router = driver.router(driver.client(server, open_telemetry=False), tracer_provider=provider, environ={})
     router.call("summarize", "hello")
     [span] = exporter.get_finished_spans()
     assert span.name == "routecheck summarize"
@@ -211,10 +212,10 @@ def test_a_client_without_spans_leaves_only_the_routecheck_span(
 
 
 def test_streamed_calls_are_traced_on_completion(
-    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
+    driver: Driver, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
-    client = server.client(open_telemetry={"tracer_provider": provider})
-    router = routes.Router(client, tracer_provider=provider, environ={})
+    client = driver.client(server, open_telemetry={"tracer_provider": provider})
+    router = driver.router(client, tracer_provider=provider, environ={})
     with router.stream("summarize", messages=[{"role": "user", "content": "hello"}]) as stream:
         stream.until_done()
     [ours] = by_name(exporter.get_finished_spans(), "routecheck summarize")
@@ -230,13 +231,14 @@ SYSTEM = "SYSTEM-TEXT-91bc"
 REPLY = "COMPLETION-TEXT-c0de"
 
 
-def test_eight_threads_of_200_calls_lose_no_row_and_store_no_text(
-    routes: ModuleType, server: FakeAnthropic, tmp_path: Path
+def test_eight_workers_of_200_calls_lose_no_row_and_store_no_text(
+    driver: Driver, server: FakeAnthropic, tmp_path: Path
 ) -> None:
+    """Eight threads on one Router, or eight tasks on one loop sharing one AsyncRouter."""
     ledger = tmp_path / "ledger.sqlite"
     server.default_reply(HAIKU, REPLY)
     server.default_reply(SONNET, REPLY)
-    router = routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(ledger)})
+    router = driver.router(driver.client(server), environ={"ROUTECHECK_LEDGER": str(ledger)})
     tasks = ("classify", "summarize", "extract", "draft") * 2
     errors: list[BaseException] = []
 
@@ -247,11 +249,21 @@ def test_eight_threads_of_200_calls_lose_no_row_and_store_no_text(
         except BaseException as exc:  # surfaced below: a thread's failure must fail the test
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(task,)) for task in tasks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    async def work_async(task: str) -> None:
+        for _ in range(200):
+            await router.router.call(task, PROMPT, system=SYSTEM)
+
+    async def all_async() -> None:
+        await asyncio.gather(*(work_async(task) for task in tasks))
+
+    if driver.kind == "async":
+        driver.run(all_async())
+    else:
+        threads = [threading.Thread(target=work, args=(task,)) for task in tasks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert errors == []
     with sqlite3.connect(ledger) as db:
         query = "SELECT task, tier, status, COUNT(*) FROM calls GROUP BY task, tier ORDER BY task"
@@ -328,9 +340,10 @@ def test_the_ledger_schema_is_the_contract(tmp_path: Path) -> None:
 
 
 def test_the_applications_own_span_is_never_stamped(
-    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
+    driver: Driver, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter
 ) -> None:
-    router = routes.Router(server.client(open_telemetry=False), environ={})  # no spans of its own or the SDK's
+    # No spans of its own or the SDK's.
+    router = driver.router(driver.client(server, open_telemetry=False), environ={})
     with provider.get_tracer("app").start_as_current_span("handle request"):
         router.call("summarize", "hello")
     [span] = exporter.get_finished_spans()
@@ -338,22 +351,22 @@ def test_the_applications_own_span_is_never_stamped(
 
 
 def test_a_ledger_that_cannot_be_written_never_fails_the_call(
-    routes: ModuleType, server: FakeAnthropic, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    driver: Driver, server: FakeAnthropic, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = tmp_path / "no such folder" / "ledger.sqlite"
-    router = routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(missing)})
+    router = driver.router(driver.client(server), environ={"ROUTECHECK_LEDGER": str(missing)})
     with caplog.at_level(logging.ERROR, logger="routecheck.runtime"):
         assert router.call("summarize", "hello") == "ok"
     assert [r.getMessage() for r in caplog.records] == [f"could not write to the routecheck ledger {missing}"]
 
 
 def test_a_router_that_builds_its_client_gives_it_the_tracer_provider(
-    routes: ModuleType, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter,
+    driver: Driver, server: FakeAnthropic, provider: TracerProvider, exporter: InMemorySpanExporter,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
     monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
-    routes.Router(tracer_provider=provider, environ={}).call("draft", "hello")
+    driver.router(None, tracer_provider=provider, environ={}).call("draft", "hello")
     [sdk] = by_name(exporter.get_finished_spans(), "anthropic.messages.create")
     assert routing_attributes(sdk) == {
         "routecheck.task": "draft", "routecheck.requested_tier": "sonnet", "routecheck.tier": "sonnet",

@@ -6,13 +6,13 @@ import importlib.util
 import sqlite3
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from fake_anthropic import FakeAnthropic, Reply
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from router_drivers import Driver
 
 from routecheck.codegen import render_client
 from routecheck.cost.source import library_prices
@@ -25,15 +25,15 @@ TODAY = date(2026, 12, 2)
 
 
 def test_cache_tokens_are_priced_in_the_ledger_and_on_both_spans(
-    routes: ModuleType, server: FakeAnthropic, tmp_path: Path
+    driver: Driver, server: FakeAnthropic, tmp_path: Path
 ) -> None:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     ledger = tmp_path / "ledger.sqlite"
     server.script(HAIKU, Reply.text("billing", cache=(1000, 200, 100)))
-    router = routes.Router(server.client(open_telemetry={"tracer_provider": provider}), tracer_provider=provider,
-                           environ={"ROUTECHECK_LEDGER": str(ledger)})
+    client = driver.client(server, open_telemetry={"tracer_provider": provider})
+    router = driver.router(client, tracer_provider=provider, environ={"ROUTECHECK_LEDGER": str(ledger)})
     assert router.call("classify", "hello") == "billing"
     # haiku typed at $1 in / $5 out: 2 input tokens $1, 2 output $5, 1,000 cache reads at 0.1 x $1,
     # 200 five-minute writes at 1.25 x $1, 100 one-hour writes at 2 x $1 (USD per million tokens).

@@ -14,8 +14,8 @@ from routecheck.cli import main
 from routecheck.codegen import render_client
 from routecheck.cost.book import require_prices
 from routecheck.errors import RoutecheckError
-from routecheck.policy.loader import load_policy
 from routecheck.runtime import RuntimePolicy, TaskSpec, TierSpec, UpgradeRule
+from support import load_policy
 
 TODAY = date(2026, 12, 2)
 
@@ -103,7 +103,8 @@ def test_generate_writes_the_configured_client_then_finds_it_up_to_date(
 ) -> None:
     assert run(capsys, "generate") == (0, f"wrote {CLIENT}\n", "")
     source = load_policy(project / "routing.toml")
-    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY), sha256=source.sha256)
+    policy = RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY))
+    assert policy.sha256 == policy.routing_sha256() != source.sha256  # what it routes, not the file's bytes
     expected = render_client(policy, source="../routing.toml")
     assert (project / CLIENT).read_text(encoding="utf-8") == expected
     assert run(capsys, "generate") == (0, f"{CLIENT} is up to date\n", "")
@@ -111,12 +112,17 @@ def test_generate_writes_the_configured_client_then_finds_it_up_to_date(
     assert [p.name for p in (project / "app").iterdir()] == ["llm_routes.py"]  # no temp file left behind
 
 
+def routing_sha(policy: Path) -> str:
+    source = load_policy(policy)
+    return RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY)).sha256
+
+
 def test_check_reports_a_stale_client_with_a_diff(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "generate")
-    old = load_policy(project / "routing.toml").sha256
     policy = project / "routing.toml"
+    old = routing_sha(policy)
     policy.write_text(policy.read_text(encoding="utf-8").replace("max_tokens = 100", "max_tokens = 120"), "utf-8")
-    new = load_policy(policy).sha256
+    new = routing_sha(policy)
     before = (project / CLIENT).read_bytes()
     code, out, _ = run(capsys, "generate", "--check")
     assert code == 1
@@ -142,6 +148,64 @@ def test_check_reports_a_stale_client_with_a_diff(project: Path, capsys: pytest.
     )
     run(capsys, "generate")
     assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (2 files).\n", "")
+
+
+EXTRACT = 'max_tokens = 256\n\n[[tasks.extract.upgrade]]'
+
+
+@pytest.mark.parametrize(("edit", "before", "after"), [
+    ("a comment", "[tasks.extract]\n", "[tasks.extract]  # the invoice fields\n"),
+    ("a volume", EXTRACT, EXTRACT.replace("\n\n", "\ncalls_per_day = 900\ninput_tokens = 800\noutput_tokens = 60\n\n")),
+    ("an owner", EXTRACT, EXTRACT.replace("\n\n", '\nowner = "billing-team"\n\n')),
+    ("a price source", "output_usd_per_mtok = 5.00\n", 'output_usd_per_mtok = 5.00\nprice_source = "pricing page"\n'),
+])
+def test_what_the_client_does_not_hold_leaves_it_fresh(
+    project: Path, capsys: pytest.CaptureFixture[str], edit: str, before: str, after: str
+) -> None:
+    run(capsys, "generate")
+    client = (project / CLIENT).read_bytes()
+    policy = project / "routing.toml"
+    text = policy.read_text(encoding="utf-8")
+    assert text.count(before) == 1, edit
+    policy.write_text(text.replace(before, after), encoding="utf-8")
+    assert load_policy(policy).sha256 != load_policy(POLICY_FILE).sha256
+    assert run(capsys, "generate", "--check") == (0, "", "")
+    assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (2 files).\n", "")
+    assert run(capsys, "generate") == (0, f"{CLIENT} is up to date\n", "")
+    assert (project / CLIENT).read_bytes() == client
+
+
+@pytest.mark.parametrize(("edit", "before", "after", "changed"), [
+    ("a model", '"claude-opus-4-6"', '"claude-opus-4-5"', "TierSpec('opus', 'claude-opus-4-5', 3, 5.0, 25.0)"),
+    ("a price", "input_usd_per_mtok = 5.00", "input_usd_per_mtok = 6.00", "TierSpec('opus', 'claude-opus-4-6', 3, 6.0"),
+    ("a tier", "[tasks.extract]\ntier = \"haiku\"", "[tasks.extract]\ntier = \"sonnet\"",
+     "TaskSpec('extract', 'sonnet', 'low', 256"),
+    ("a cap", "max_tokens = 256", "max_tokens = 200", "TaskSpec('extract', 'haiku', 'low', 200"),
+    ("stakes", "output = \"json\"\nstakes = \"low\"", "output = \"json\"\nstakes = \"high\"",
+     "TaskSpec('extract', 'haiku', 'high', 256"),
+    ("an upgrade", "threshold = 50\nto", "threshold = 60\nto",
+     "UpgradeRule('input_tokens_over', 'sonnet', threshold=60)"),
+    ("a task", "[tasks.extract]\n", "[tasks.extract_more]\ntier = \"opus\"\nkind = \"extraction\"\n"
+     "output = \"json\"\nstakes = \"low\"\n\n[tasks.extract]\n", "TaskSpec('extract_more', 'opus', 'low', 1024)"),
+])
+def test_what_the_client_holds_stales_it(
+    project: Path, capsys: pytest.CaptureFixture[str], edit: str, before: str, after: str, changed: str
+) -> None:
+    run(capsys, "generate")
+    policy = project / "routing.toml"
+    old = routing_sha(policy)
+    text = policy.read_text(encoding="utf-8")
+    assert text.count(before) == 1, edit
+    policy.write_text(text.replace(before, after), encoding="utf-8")
+    new = routing_sha(policy)
+    code, out, _ = run(capsys, "generate", "--check")
+    assert code == 1
+    assert out.startswith(
+        f"{CLIENT}:1:1: RC207 [error] generated client is stale: generated from policy sha256 {old[:12]}, "
+        f"the policy is now {new[:12]}; run `routecheck generate`\n"
+    )
+    added = [line[1:].strip() for line in out.splitlines() if line.startswith("+ ")]
+    assert [line for line in added if line.startswith(changed)] != [], out
 
 
 def test_check_reports_a_missing_or_hand_edited_client(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,6 +235,14 @@ def test_without_a_configured_client(
     assert run(capsys, "check", "--select", "RC207") == (0, "All checks passed (2 files).\n", "")
     assert run(capsys, "generate", "--out", "gen/routes.py") == (0, "wrote gen/routes.py\n", "")
     assert (tmp_path / "gen" / "routes.py").read_text(encoding="utf-8").splitlines()[1] == "# policy: '../routing.toml'"
+    # still the client without a `client` key: no RC201 on its own tier table, no RC202/RC204 in it
+    assert run(capsys, "check", "--select", "RC201,RC202,RC204") == (0, "All checks passed (3 files).\n", "")
+    assert run(capsys, "generate", "--check", "--out", "gen/routes.py") == (0, "", "")
+    # a hand-written module that only copies the tier table is not the client
+    (tmp_path / "gen" / "tiers.py").write_text('HAIKU = "claude-haiku-4-5-20251001"\n', encoding="utf-8")
+    assert run(capsys, "scan", "--select", "RC201", "--quiet") == (1, (
+        "gen/tiers.py:1:9: RC201 [error] hardcoded model id 'claude-haiku-4-5-20251001'; route the call through a "
+        "task type so the policy picks the model\n"), "")
 
 
 def test_the_client_is_the_same_from_any_folder(
@@ -208,7 +280,11 @@ def test_the_generated_module_passes_mypy_strict_and_rejects_unknown_tasks(
         "\n"
         "\n"
         "async def evaluate() -> str:\n"
-        '    return (await AsyncRouter().create_on_tier("draft", "haiku", messages=[])).model\n',
+        '    return (await AsyncRouter().create_on_tier("draft", "haiku", messages=[])).model\n'
+        "\n"
+        "\n"
+        "def seed_caller(ticket: str) -> str:  # what the seed's call_ai callers pass\n"
+        '    return call_ai("summarize", ticket, "Be brief.") + call_ai("draft", ticket, system="", max_tokens=1024)\n',
         encoding="utf-8",
     )
     env = {**os.environ, "MYPYPATH": str(ROOT)}

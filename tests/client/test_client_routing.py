@@ -7,19 +7,18 @@ import logging
 import sqlite3
 from enum import StrEnum
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import anthropic
 import pydantic
 import pytest
 from fake_anthropic import FakeAnthropic, Reply
+from router_drivers import Driver
 
 from routecheck.runtime import (
     Ledger,
     ModelNotAllowed,
     OverrideError,
-    Router,
     RoutingError,
     RuntimePolicy,
     UnregisteredTaskType,
@@ -55,8 +54,8 @@ def ledger_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def router(routes: ModuleType, server: FakeAnthropic, ledger_path: Path) -> Any:
-    return routes.Router(server.client(), environ={"ROUTECHECK_LEDGER": str(ledger_path)})
+def router(driver: Driver, server: FakeAnthropic, ledger_path: Path) -> Any:
+    return driver.router(driver.client(server), environ={"ROUTECHECK_LEDGER": str(ledger_path)})
 
 
 # -- model per task, max_tokens cap ------------------------------------------------------------------
@@ -90,10 +89,10 @@ def test_a_caller_passed_model_is_refused(router: Any, server: FakeAnthropic) ->
     assert server.requests() == []
 
 
-def test_the_client_defaults_to_the_environment(routes: ModuleType, server: FakeAnthropic, monkeypatch: Any) -> None:
+def test_the_client_defaults_to_the_environment(driver: Driver, server: FakeAnthropic, monkeypatch: Any) -> None:
     monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
     monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
-    assert routes.Router(environ={}).call("summarize", "hi") == "ok"
+    assert driver.router(None, environ={}).call("summarize", "hi") == "ok"
     assert sent(server) == [(MESSAGES, HAIKU, 100)]
 
 
@@ -108,10 +107,11 @@ def test_an_unknown_task_raises_under_unknown_tasks_error(router: Any, server: F
 
 
 def test_an_unknown_task_runs_on_default_tier_under_unknown_tasks_default(
-    runtime_policy: RuntimePolicy, server: FakeAnthropic, ledger_path: Path, caplog: pytest.LogCaptureFixture
+    driver: Driver, runtime_policy: RuntimePolicy, server: FakeAnthropic, ledger_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     policy = dataclasses.replace(runtime_policy, unknown_tasks="default")
-    router = Router(policy, server.client(), ledger=Ledger(ledger_path), environ={})
+    router = driver.router(driver.client(server), policy=policy, ledger=Ledger(ledger_path), environ={})
     with caplog.at_level(logging.WARNING, logger="routecheck.runtime"):
         router.call("new_task", "hello")
         router.call("new_task", "hello")
@@ -190,9 +190,9 @@ def test_validation_failure_without_a_rule_raises_without_retrying(router: Any, 
 
 @pytest.mark.parametrize(("status", "error"), [(529, "OverloadedError"), (429, "RateLimitError")])
 def test_overloaded_after_the_sdk_retries_goes_to_the_rule_tier(
-    routes: ModuleType, server: FakeAnthropic, ledger_path: Path, status: int, error: str
+    driver: Driver, server: FakeAnthropic, ledger_path: Path, status: int, error: str
 ) -> None:
-    router = routes.Router(server.client(max_retries=2), environ={"ROUTECHECK_LEDGER": str(ledger_path)})
+    router = driver.router(driver.client(server, max_retries=2), environ={"ROUTECHECK_LEDGER": str(ledger_path)})
     server.script(HAIKU, *[Reply.error(status)] * 3)
     assert router.call("classify", "hello") == "ok"
     assert sent(server) == [(MESSAGES, HAIKU, 16)] * 3 + [(MESSAGES, SONNET, 16)]
@@ -213,10 +213,10 @@ def test_overloaded_without_a_rule_raises_the_sdk_error(router: Any, server: Fak
 
 
 def test_override_rolls_a_task_back_to_another_tier(
-    routes: ModuleType, server: FakeAnthropic, ledger_path: Path
+    driver: Driver, server: FakeAnthropic, ledger_path: Path
 ) -> None:
     env = {"ROUTECHECK_OVERRIDE": "classify=sonnet", "ROUTECHECK_LEDGER": str(ledger_path)}
-    router = routes.Router(server.client(), environ=env)
+    router = driver.router(driver.client(server), environ=env)
     assert [router.tier_of(task) for task in ("classify", "summarize")] == ["sonnet", "haiku"]
     router.call("classify", "hello")
     router.call("summarize", "hello")
@@ -227,9 +227,9 @@ def test_override_rolls_a_task_back_to_another_tier(
     ]
 
 
-def test_no_override_breaks_the_stakes_floor(routes: ModuleType, server: FakeAnthropic, ledger_path: Path) -> None:
+def test_no_override_breaks_the_stakes_floor(driver: Driver, server: FakeAnthropic, ledger_path: Path) -> None:
     env = {"ROUTECHECK_OVERRIDE": "*=haiku, refund=sonnet", "ROUTECHECK_LEDGER": str(ledger_path)}
-    router = routes.Router(server.client(), environ=env)
+    router = driver.router(driver.client(server), environ=env)
     for task in ("draft", "refund", "summarize"):
         router.create(task, messages=[{"role": "user", "content": "x"}])
     assert [r.model for r in server.requests()] == [SONNET, OPUS, HAIKU]
@@ -241,12 +241,13 @@ def test_no_override_breaks_the_stakes_floor(routes: ModuleType, server: FakeAnt
 
 
 def test_the_override_is_logged_once_per_process(
-    routes: ModuleType, server: FakeAnthropic, caplog: pytest.LogCaptureFixture
+    driver: Driver, server: FakeAnthropic, caplog: pytest.LogCaptureFixture
 ) -> None:
-    env = {"ROUTECHECK_OVERRIDE": "extract=opus"}
+    # Once per process and override text: each driver's run spells the same override its own way.
+    env = {"ROUTECHECK_OVERRIDE": "extract=opus" if driver.kind == "sync" else "extract = opus"}
     with caplog.at_level(logging.WARNING, logger="routecheck.runtime"):
-        routes.Router(server.client(), environ=env).call("extract", "x")
-        routes.Router(server.client(), environ=env).call("extract", "x")
+        driver.router(driver.client(server), environ=env).call("extract", "x")
+        driver.router(driver.client(server), environ=env).call("extract", "x")
     assert [r.getMessage() for r in caplog.records] == [
         "ROUTECHECK_OVERRIDE is set: routing extract=opus (the stakes floor still applies)"
     ]
@@ -263,10 +264,10 @@ def test_the_override_is_logged_once_per_process(
     ],
 )
 def test_a_malformed_override_fails_loudly(
-    routes: ModuleType, server: FakeAnthropic, override: str, message: str
+    driver: Driver, server: FakeAnthropic, override: str, message: str
 ) -> None:
     with pytest.raises(OverrideError) as caught:
-        routes.Router(server.client(), environ={"ROUTECHECK_OVERRIDE": override})
+        driver.router(driver.client(server), environ={"ROUTECHECK_OVERRIDE": override})
     assert str(caught.value) == message
 
 
@@ -274,10 +275,10 @@ def test_a_malformed_override_fails_loudly(
 
 
 def test_create_on_tier_runs_exactly_that_tier_and_records_eval(
-    routes: ModuleType, server: FakeAnthropic, ledger_path: Path
+    driver: Driver, server: FakeAnthropic, ledger_path: Path
 ) -> None:
     env = {"ROUTECHECK_OVERRIDE": "classify=opus", "ROUTECHECK_LEDGER": str(ledger_path)}
-    router = routes.Router(server.client(), environ=env)
+    router = driver.router(driver.client(server), environ=env)
     router.create_on_tier("refund", "haiku", messages=[{"role": "user", "content": "x"}], max_tokens=5000)
     router.create_on_tier("classify", "haiku", messages=[{"role": "user", "content": "x" * 400}])
     server.script(HAIKU, Reply.error(529))
@@ -299,10 +300,10 @@ def test_create_on_tier_rejects_unknown_tasks_and_tiers(router: Any) -> None:
 
 
 def test_a_failed_token_count_falls_back_to_the_estimate(
-    routes: ModuleType, caplog: pytest.LogCaptureFixture
+    driver: Driver, caplog: pytest.LogCaptureFixture
 ) -> None:
     with FakeAnthropic(known_models=[SONNET]) as server:  # haiku's count_tokens answers 404
-        router = routes.Router(server.client(), environ={})
+        router = driver.router(driver.client(server), environ={})
         with caplog.at_level(logging.WARNING, logger="routecheck.runtime"):
             assert router.call("count_exact", "x" * 204) == "ok"  # estimated 51 tokens: over 50
         assert [(r.path, r.model, r.status) for r in server.requests()] == [

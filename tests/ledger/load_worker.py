@@ -20,6 +20,7 @@ import anthropic
 
 from routecheck.cost.book import require_prices
 from routecheck.policy.loader import load_policy
+from routecheck.rules import known_codes
 from routecheck.runtime import Router, RuntimePolicy
 
 TODAY = date(2026, 12, 2)
@@ -29,7 +30,7 @@ TASKS = ("summarize", "extract", "draft", "classify")
 
 
 def main(base_url: str, threads: int, calls: int, results: str) -> int:
-    source = load_policy(POLICY)
+    source = load_policy(POLICY, known_codes=known_codes())
     policy = RuntimePolicy.from_policy(source.policy, require_prices(source, TODAY), sha256=source.sha256)
     router = Router(policy, anthropic.Anthropic(base_url=base_url, api_key="test-key", max_retries=5))
     fd = os.open(results, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -19,11 +19,11 @@ from fake_anthropic import FakeAnthropic
 from pg_cluster import PASSWORD, Cluster, free_port
 
 from routecheck.cost.book import require_prices
-from routecheck.policy.loader import load_policy
 from routecheck.runtime import CallRecord, Ledger, Router, RuntimePolicy
 from routecheck.runtime.fleet import FleetLedger
 from routecheck.runtime.ledger_schema import COLUMNS, MIGRATIONS
 from routecheck.runtime.spool import HEADER, status
+from support import load_policy
 
 TODAY = date(2026, 12, 2)
 

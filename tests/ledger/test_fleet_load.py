@@ -22,10 +22,10 @@ import pytest
 from pg_cluster import Cluster
 
 from routecheck.cost.book import require_prices
-from routecheck.policy.loader import load_policy
 from routecheck.runtime import RuntimePolicy
 from routecheck.runtime.spool import status
 from routecheck.runtime.usage import UsageCounts
+from support import load_policy
 
 TODAY = date(2026, 12, 2)
 

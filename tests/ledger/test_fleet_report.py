@@ -25,6 +25,16 @@ def when(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def routing_sha(policy: Path) -> str:
+    """What a client generated from `policy` records: the sha256 of what it routes, not of the file."""
+    from routecheck.cost.book import require_prices
+    from routecheck.runtime.policy import RuntimePolicy
+    from support import load_policy
+
+    source = load_policy(policy)
+    return RuntimePolicy.from_policy(source.policy, require_prices(source, datetime.now(UTC).date())).sha256
+
+
 def fleet_rows(current_sha: str) -> list[CallRecord]:
     """The report test's rows spread over three replicas: one with a stray override, one on an old policy."""
     rows = []
@@ -69,9 +79,7 @@ def report(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, st
 def test_the_same_rows_give_a_byte_identical_report_from_either_backend(
     project: Path, pg_url: str, capsys: pytest.CaptureFixture[str], fmt: str, by: str
 ) -> None:
-    from routecheck.policy.loader import load_policy
-
-    sha = load_policy(project / CURRENT).sha256
+    sha = routing_sha(project / CURRENT)
     sqlite, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
     code, from_sqlite, err = report(capsys, "--ledger", sqlite, "--until", UNTIL, "--format", fmt, "--by", by)
     assert err == ""
@@ -86,9 +94,7 @@ def test_the_same_rows_give_a_byte_identical_report_from_either_backend(
 def test_report_by_instance_shows_the_stray_override_and_the_old_policy(
     project: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from routecheck.policy.loader import load_policy
-
-    sha = load_policy(project / CURRENT).sha256
+    sha = routing_sha(project / CURRENT)
     _, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
     code, out, _ = report(capsys, "--ledger", postgres, "--until", UNTIL, "--by", "instance")
     S = sha[:12]
@@ -195,9 +201,7 @@ def test_prune_on_sqlite(project: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_report_by_instance_as_json(project: Path, pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from routecheck.policy.loader import load_policy
-
-    sha = load_policy(project / CURRENT).sha256
+    sha = routing_sha(project / CURRENT)
     old = "0ld" + "0" * 61
     _, postgres = both_ledgers(project, pg_url, fleet_rows(sha))
     code, out, _ = report(capsys, "--ledger", postgres, "--until", UNTIL, "--by", "instance", "--format", "json")

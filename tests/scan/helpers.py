@@ -7,8 +7,10 @@ from pathlib import Path
 
 from routecheck.config import Config, Project
 from routecheck.finding import Finding
-from routecheck.policy.loader import PolicyFile, load_policy
+from routecheck.policy.loader import PolicyFile
+from routecheck.rules import known_codes
 from routecheck.scan import ScanResult, ScanTarget, scan_target
+from support import load_policy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scan"
 TODAY = date(2026, 12, 2)
@@ -25,7 +27,7 @@ def fixture_policy() -> PolicyFile:
 def scan(paths: list[Path], root: Path, *, whole: bool = False, strict: bool = False, cache: bool = False,
          policy: PolicyFile | None = None, **config: object) -> ScanResult:
     target = ScanTarget.of(project(root, **config), policy or fixture_policy())
-    return scan_target(paths, target, whole_project=whole, today=TODAY, use_cache=cache,
+    return scan_target(paths, target, whole_project=whole, today=TODAY, use_cache=cache, known_codes=known_codes(),
                        report_unused_suppressions=strict)
 
 
