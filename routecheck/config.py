@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from routecheck.documents import TomlDocument, about_file, validate
 from routecheck.errors import ConfigError, Problem
+from routecheck.paths import inside
 from routecheck.policy.model import RuleCode
 from routecheck.pyproject import DEFAULT_POLICY, find_config_table
 
@@ -34,7 +35,7 @@ class Config(BaseModel):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+                raise ValueError(f"not a valid regular expression: {exc}") from None
         return patterns
 
 
@@ -48,8 +49,20 @@ class Project:
     document: TomlDocument | None = field(default=None, compare=False, repr=False)
 
     def policy_path(self, override: Path | None = None) -> Path:
-        """`--policy` wins (relative to cwd), then `[tool.routecheck] policy` (relative to the root)."""
-        return override if override is not None else self.root / self.config.policy
+        """`--policy` wins (relative to cwd), then `[tool.routecheck] policy` (relative to the root, and
+        inside it: a ConfigError at the key otherwise)."""
+        return override if override is not None else self.configured_path("policy", "--policy FILE")
+
+    def configured_path(self, key: str, option: str) -> Path:
+        """The path `[tool.routecheck] key` names, below the root; one that leaves the project (`..`, an
+        absolute path, a symlink out) is refused at its key: only the command line (`option`) may."""
+        path: Path = self.root / str(getattr(self.config, key))
+        if self.sets(key) and not inside(path, self.root):
+            assert self.document is not None
+            raise ConfigError([self.document.problem(
+                ("tool", "routecheck", key),
+                f"the path leaves the project folder (expected a path inside it; pass {option} to use another)")])
+        return path
 
     def sets(self, key: str) -> bool:
         """Whether pyproject.toml's `[tool.routecheck]` table gives `key` (a path the user chose there)."""

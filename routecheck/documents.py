@@ -40,6 +40,9 @@ class TomlDocument:
     text: str
     data: dict[str, Any]
     locator: KeyLocator
+    #: Whether problems may quote the file's string values: yes for a policy or evidence file, no for
+    #: any other (pyproject.toml), so that nothing of a file that is not routecheck's reaches a message.
+    echo_strings: bool = True
 
     @property
     def display(self) -> str:
@@ -50,7 +53,7 @@ class TomlDocument:
         return Problem(self.display, line, column, format_key(key), message)
 
 
-def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
+def read_toml(path: Path, *, what: str = "file", echo_strings: bool = True) -> TomlDocument:
     """Read and parse `path`; raise a located ConfigError for anything but a valid UTF-8 TOML file."""
     shown = display_path(path)
     try:
@@ -77,7 +80,7 @@ def read_toml(path: Path, *, what: str = "file") -> TomlDocument:
     if _depth(data) > _MAX_NESTING and _too_deep(text) is not None:
         # tomllib took it, but the locator (recursive too) and every later walk would not
         raise ConfigError([_unwrapped_problem(shown, text, RecursionError())])
-    return TomlDocument(path, text, data, KeyLocator(text))
+    return TomlDocument(path, text, data, KeyLocator(text), echo_strings)
 
 
 #: Arrays and inline tables may nest this deep: tomllib's own limit is the interpreter's recursion limit,
@@ -186,7 +189,8 @@ def validate(doc: TomlDocument, model: type[M], data: Any, *, at: KeyPath = ()) 
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems = [doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err)) for err in exc.errors()]
+        problems = [doc.problem((*at, *_clean_loc(err["loc"])), describe(model, err, echo=doc.echo_strings))
+                    for err in exc.errors()]
         raise ConfigError(sorted(problems, key=in_file_order)) from None
 
 
@@ -294,10 +298,13 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
-    """One pydantic error as `what is wrong (what was expected)`."""
+def describe(model: type[pydantic.BaseModel], err: ErrorDetails, *, echo: bool = True) -> str:
+    """One pydantic error as `what is wrong (what was expected)`; without `echo`, a string value is
+    named by its type only (the location says which it is)."""
     kind, value, loc = err["type"], err["input"], _clean_loc(err["loc"])
     ctx = err.get("ctx", {})
+    if not echo and isinstance(value, str):
+        return _describe_string(model, kind, loc, ctx, err["msg"])
     if kind == "missing":
         return "missing required key"
     if kind == "extra_forbidden":
@@ -332,6 +339,21 @@ def describe(model: type[pydantic.BaseModel], err: ErrorDetails) -> str:
     if kind == "value_error":
         return message
     return f"{message} (got {_shown(value)})"
+
+
+def _describe_string(model: type[pydantic.BaseModel], kind: str, loc: KeyPath, ctx: dict[str, Any], msg: str) -> str:
+    """`describe` for a string value that must not be quoted."""
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"invalid value (expected one of: {expected})"
+    if kind in _TYPE_NAMES:
+        return f"expected {_TYPE_NAMES[kind]}, got a string"
+    if kind == "string_pattern_mismatch":
+        meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")))
+        if meaning is not None:
+            return f"the value is not {meaning}"
+    message = msg.removeprefix("Value error, ")
+    return message[:1].lower() + message[1:] if kind == "value_error" else "invalid value"
 
 
 def _fields_at(model: type[pydantic.BaseModel], loc: KeyPath) -> set[str]:

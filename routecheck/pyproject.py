@@ -31,7 +31,7 @@ def find_config_table(start: Path) -> ConfigTable:
         candidate = folder / "pyproject.toml"
         if not candidate.is_file():
             continue
-        doc = read_toml(candidate, what="pyproject.toml")
+        doc = read_toml(candidate, what="pyproject.toml", echo_strings=False)
         tool = doc.data.get("tool")
         table = tool.get("routecheck") if isinstance(tool, dict) else None
         if table is not None:

@@ -26,6 +26,7 @@ from routecheck.errors import ConfigError
 from routecheck.files import UnreadableFile, read_regular_file
 from routecheck.finding import Finding, Severity
 from routecheck.model_ids import sdk_model_ids
+from routecheck.paths import inside
 from routecheck.pyproject import DEFAULT_POLICY, find_config_table
 from routecheck.scan.cache import CACHE_FOLDER
 from routecheck.scan.target import ScanTarget
@@ -66,6 +67,8 @@ def snapshot_key(cwd: Path, policy_override: Path | None, today: date) -> Snapsh
         return None
     policy = policy_override if policy_override is not None else found.root / policy_ref
     client = found.root / client_ref if client_ref is not None else None
+    if (policy_override is None and not inside(policy, found.root)) or (client and not inside(client, found.root)):
+        return None  # the loader refuses a path that leaves the project; nothing outside it is read here
     material = [
         str(FORMAT), __version__, today.isoformat(), str(cwd.resolve()), str(policy_override),
         str(found.root), _file_digest(found.pyproject), str(policy), _file_digest(policy),

@@ -139,6 +139,8 @@ def fifo(tmp_path: Path) -> Path:
 
 
 NOT_REGULAR = "is not a regular file (a device, FIFO or socket)"
+LEAVES_POLICY = "the path leaves the project folder (expected a path inside it; pass --policy FILE to use another)"
+LEAVES_CLIENT = "the path leaves the project folder (expected a path inside it; pass --out FILE to use another)"
 
 
 @pytest.mark.slow
@@ -148,35 +150,38 @@ def test_a_policy_that_is_not_a_regular_file(tmp_path: Path, fifo: Path, device:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
+# (a device named in pyproject.toml or as evidence is outside the project: item 2 refuses it unopened)
+@pytest.mark.parametrize(("device", "problem"), [
+    ("/dev/zero", LEAVES_POLICY), ("fifo", f"policy file 'fifo' {NOT_REGULAR}")])
 def test_a_pyproject_policy_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path: Path, fifo: Path,
-                                                       device: str) -> None:
+                                                       device: str, problem: str) -> None:
     write_policy(f'[tool.routecheck]\npolicy = "{device}"\n', "pyproject.toml")
-    assert routecheck(tmp_path, "check") == Run(
-        2, "", f"pyproject.toml:2:1: tool.routecheck.policy: policy file '{device}' {NOT_REGULAR}\n"
-    )
+    assert routecheck(tmp_path, "check") == Run(2, "", f"pyproject.toml:2:1: tool.routecheck.policy: {problem}\n")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("device", ["/dev/urandom", "../fifo"])
+@pytest.mark.parametrize(("device", "problem"), [
+    ("/dev/urandom", "is outside the policy's folder (expected a path below the folder of the policy file)"),
+    ("../fifo", "is outside the policy's folder (expected a path below the folder of the policy file)"),
+    ("fifo", NOT_REGULAR)])
 def test_evidence_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path: Path, fifo: Path,
-                                             device: str) -> None:
+                                             device: str, problem: str) -> None:
     write_policy(POLICY + f'evidence = "{device}"\n', WHERE)
+    os.mkfifo(tmp_path / "policies" / "fifo")
     assert routecheck(tmp_path, "lint") == Run(
-        2, "", f"{WHERE}:18:1: tasks.t.evidence: evidence file '{device}' {NOT_REGULAR}\n"
+        2, "", f"{WHERE}:18:1: tasks.t.evidence: evidence file '{device}' {problem}\n"
     )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [("check",), ("generate",), ("generate", "--check")])
-@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
+@pytest.mark.parametrize(("device", "problem"), [
+    ("/dev/zero", LEAVES_CLIENT), ("fifo", f"client file 'fifo' {NOT_REGULAR}")])
 def test_a_client_that_is_not_a_regular_file(write_policy: WritePolicy, tmp_path: Path, fifo: Path, device: str,
-                                             command: tuple[str, ...]) -> None:
+                                             problem: str, command: tuple[str, ...]) -> None:
     write_policy(f'[tool.routecheck]\nclient = "{device}"\n', "pyproject.toml")
     write_policy(POLICY, WHERE)
-    assert routecheck(tmp_path, *command) == Run(
-        2, "", f"pyproject.toml:2:1: tool.routecheck.client: client file '{device}' {NOT_REGULAR}\n"
-    )
+    assert routecheck(tmp_path, *command) == Run(2, "", f"pyproject.toml:2:1: tool.routecheck.client: {problem}\n")
     assert fifo.is_fifo()  # never replaced by the generated client
 
 

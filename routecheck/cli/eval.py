@@ -83,5 +83,5 @@ def run(args: argparse.Namespace) -> int:
             notes.append(f"evidence: wrote {written}")
         notes.extend(f"policy: {edit}" for edit in done.edits)
         sys.stdout.write(render.outcome(done.plan, done.result, done.verdict, done.saving, show=args.show,
-                                        notes=notes))
+                                        notes=notes, terminal=sys.stdout.isatty()))
     return 0 if done.verdict.passed else 1

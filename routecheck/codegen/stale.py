@@ -70,7 +70,7 @@ def client_state(project: Project, source: PolicyFile, out: Path | None = None, 
     if out is None:
         if project.config.client is None:
             raise UsageError("no client file: set [tool.routecheck] client in pyproject.toml or pass --out FILE")
-        out = project.root / project.config.client
+        out = project.configured_path("client", "--out FILE")
     policy = RuntimePolicy.from_policy(source.policy, require_prices(source, today))
     expected = render_client(policy, source=_policy_name(source.path, out))
     try:

@@ -6,13 +6,13 @@
 - `llm[:TIER]`: a grader model judges the candidate's answer against the reference's with a fixed
   rubric, and returns its verdict through a forced tool call (or, failing that, a JSON object).
 
-Answers are reduced to a *key* (the normalised label, or the canonical JSON) whose sha256 is all the
-results file keeps: two answers agree exactly when their keys do, so a resumed run can still grade.
+Answers are reduced to a *key* (the normalised label, or the canonical JSON) whose keyed hash (the
+journal's HMAC) is all the results file keeps: two answers agree exactly when their keys do, so a
+resumed run can still grade.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -103,11 +103,6 @@ def expected_key(expected: JsonValue, comparison: Comparison) -> str:
         if key is not None:
             return key
     return canonical_json(_normalise_json(expected))
-
-
-def key_hash(key: str | None) -> str | None:
-    """sha256 of an answer key: what the results file stores instead of the answer."""
-    return None if key is None else hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def differences(answer: str, truth_key: str, comparison: Comparison) -> str:

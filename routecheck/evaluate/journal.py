@@ -5,6 +5,11 @@ read back and every call it holds is not sent again. Lines hold hashes, verdicts
 never prompt or answer text. The first line fingerprints the run (task, models, grader, system
 prompt hash, max_tokens), so results of a different run are never mixed in.
 
+Answers are mostly short labels, so a plain hash of one is reversed by guessing: each answer is
+stored as an HMAC-SHA256 under a random key of this file alone, kept beside it (`FILE.key`, mode
+0600). Two answers of one run still compare equal exactly when their keys do; without the key file
+the hashes say nothing.
+
 Format (version 1), one object a line:
     {"results": 1, "run": {...}}                                         the header
     {"role": "candidate", "sample": SHA, "model": M, "ok": true, "input_tokens": N, "output_tokens": N,
@@ -18,8 +23,11 @@ A call that failed (`"ok": false`) is sent again by the next run: it produced no
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -81,12 +89,15 @@ class Journal:
         self.finished_batches: set[str] = set()
         run = dict(run)
         self._file: IO[str] | None = None
-        if fresh and write and path.exists():
-            path.unlink()
+        self._key = b""
+        if fresh and write:
+            path.unlink(missing_ok=True)
+            key_path(path).unlink(missing_ok=True)
         existing = self._read(path, run, truncate=write) if path.exists() and not (fresh and not write) else False
         if not write:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._key = _read_key(path) if existing else _new_key(path)
         self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
         if not existing:
             _fsync_append(self._file, json.dumps({"results": FORMAT_VERSION, "run": run}, sort_keys=True))
@@ -132,6 +143,12 @@ class Journal:
             result = CallResult(**obj)
             self.results[result.key] = result
 
+    def answer_digest(self, answer_key: str | None) -> str | None:
+        """What the file stores for an answer: its HMAC under this file's key (None: no answer)."""
+        if answer_key is None:
+            return None
+        return hmac.new(self._key, answer_key.encode("utf-8"), hashlib.sha256).hexdigest()
+
     def done(self, role: Role, sample: str, run: int = 0) -> bool:
         """Whether this call finished with an answer (failed calls are sent again)."""
         result = self.results.get((role, sample, run))
@@ -173,3 +190,34 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def key_path(path: Path) -> Path:
+    """Where the key of the results file at `path` is kept."""
+    return path.with_name(path.name + ".key")
+
+
+def _new_key(path: Path) -> bytes:
+    key = secrets.token_bytes(32)
+    target = key_path(path)
+    target.unlink(missing_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(key.hex().encode("ascii") + b"\n")
+        file.flush()
+        os.fsync(file.fileno())
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    from routecheck.files import UnreadableFile, read_regular_file
+
+    shown = display_path(key_path(path))
+    try:
+        key = bytes.fromhex(read_regular_file(key_path(path), limit=1024).decode("ascii").strip())
+    except (UnreadableFile, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise UsageError(f"{shown}: the key of {display_path(path)} is missing or damaged, so its answers cannot be "
+                         "compared; use --fresh to start over")
+    return key

@@ -86,11 +86,15 @@ def paired_line(plan: EvalPlan, result: Tally) -> str:
 
 def outcome(
     plan: EvalPlan, result: Tally, gate: GateVerdict, saving: Saving | None, *, show: int,
-    notes: Sequence[str] = (),
+    notes: Sequence[str] = (), terminal: bool = True,
 ) -> str:
+    """The text report; sample text and answers only on a `terminal`, never into a redirected file or CI log."""
     out = [header(plan)]
     shown = result.disagreements[:show]
-    if shown:
+    if shown and not terminal:
+        out.append(f"disagreements: {len(result.disagreements)} (their text and answers are shown on a terminal "
+                   "only)\n")
+    elif shown:
         out.append(f"disagreements (first {len(shown)} of {len(result.disagreements)}):\n")
         out.extend(_disagreement(plan, d) for d in shown)
     e = result.errors

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from routecheck.evaluate.graders import answer_key, expected_key, key_hash, parse_verdict
+from routecheck.evaluate.graders import answer_key, expected_key, parse_verdict
 from routecheck.evaluate.journal import CallKey, CallResult, Journal, Role
 from routecheck.evaluate.plan import EvalPlan
 from routecheck.evaluate.samples import Sample
@@ -66,9 +66,10 @@ class Progress:
 
 
 def make_result(
-    plan: EvalPlan, role: Role, sample: Sample, answer: Answer, *, batch: bool = False, run: int = 0
+    plan: EvalPlan, role: Role, sample: Sample, answer: Answer, digest: Callable[[str | None], str | None], *,
+    batch: bool = False, run: int = 0,
 ) -> CallResult:
-    """The record of one answered call: hashes and verdicts, no text."""
+    """The record of one answered call: hashes and verdicts, no text; `digest` keys the answer's hash."""
     if role == "grader":
         verdict = parse_verdict(answer.blocks)
         return CallResult(role, sample.sha256, plan.model(role), verdict is not None, answer.input_tokens,
@@ -79,7 +80,7 @@ def make_result(
     if plan.grader.kind == "expected" and sample.has_expected:
         correct = key is not None and key == expected_key(sample.expected, plan.comparison)
     return CallResult(role, sample.sha256, plan.model(role), True, answer.input_tokens, answer.output_tokens,
-                      answer=key_hash(key), correct=correct, batched=batch, run=run)
+                      answer=digest(key), correct=correct, batched=batch, run=run)
 
 
 def failed_result(plan: EvalPlan, role: Role, sample: Sample, error: BaseException, run: int = 0) -> CallResult:
@@ -114,17 +115,22 @@ class Runner:
     def todo(self) -> list[Call]:
         """The candidate and reference calls still to send, in file order (each sample's runs together).
 
-        An llm grader needs both answers' text, which routecheck never writes down: a sample an earlier
-        run answered but did not get judged is asked again.
+        An llm grader needs both answers' text, which routecheck never writes down: an answer an earlier
+        run recorded is asked again while its sample may still need a verdict (not judged yet, and the
+        other answer missing or different), so one plain rerun grades every sample after any kill.
         """
         return [(role, s, k) for s in self.plan.samples.samples for k in range(self.plan.repeat)
                 for role in ("reference", "candidate")
-                if not self.journal.done(role, s.sha256, k) or self._answers_lost(s, k)]
+                if not self.journal.done(role, s.sha256, k) or self._answer_lost(role, s, k)]
 
-    def _answers_lost(self, sample: Sample, run: int) -> bool:
+    def _answer_lost(self, role: Role, sample: Sample, run: int) -> bool:
         h = sample.sha256
-        return (self.judge is not None and self.needs_judging(sample, run)
-                and not {("reference", h, run), ("candidate", h, run)} <= self.texts.keys())
+        if self.judge is None or (role, h, run) in self.texts or self.journal.done("grader", h, run):
+            return False
+        reference, candidate = self.journal.get("reference", h, run), self.journal.get("candidate", h, run)
+        if reference is not None and candidate is not None and reference.ok and candidate.ok:
+            return candidate.answer != reference.answer  # identical answers pass without a grader call
+        return True  # the other answer is still to come, and may differ
 
     def run(self, concurrency: int, progress: Progress, *, send: bool = True) -> None:
         """Send every outstanding call (`send=False`: only llm verdicts), `concurrency` at a time."""
@@ -154,7 +160,8 @@ class Runner:
         """Keep (in memory) and record one answer; used by the batch path too."""
         if role != "grader":
             self.texts[(role, sample.sha256, run)] = answer.text
-        self.journal.record(make_result(self.plan, role, sample, answer, batch=batch, run=run))
+        result = make_result(self.plan, role, sample, answer, self.journal.answer_digest, batch=batch, run=run)
+        self.journal.record(result)
 
     def _finish(self, role: Role, sample: Sample, run: int, future: Future[Answer]) -> None:
         try:

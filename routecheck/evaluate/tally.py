@@ -117,7 +117,7 @@ def _grade(plan: EvalPlan, journal: Journal, texts: Mapping[CallKey, str], sampl
         return _why("grader", verdict.error)
     if ("candidate", h, run) in texts and ("reference", h, run) in texts:
         return "grader call not made"
-    return "answers of an earlier run were not kept: rerun with --fresh"
+    return "answers of an earlier run were not kept: run the same command again to grade it"
 
 
 def _why(role: Role, error: str | None) -> str:

@@ -7,6 +7,7 @@ cell named first in the message (`cell 3: RC201 …`), as ruff annotates noteboo
 from __future__ import annotations
 
 from routecheck.finding import Report, Severity
+from routecheck.paths import shown_path
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -26,9 +27,10 @@ def _cell(cell: int | None) -> str:
 def render(report: Report) -> str:
     lines = []
     for f in report.findings:
-        props = f"file={_property(f.path)},line={f.line},col={f.column},title={_property(f'{f.code} {f.name}')}"
+        title = _property(f"{f.code} {f.name}")
+        props = f"file={_property(shown_path(f.path))},line={f.line},col={f.column},title={title}"
         lines.append(f"::{_LEVEL[f.severity]} {props}::{_data(f'{_cell(f.cell)}{f.code} {f.message}')}")
     for n in report.notes:
         text = _data(_cell(n.cell) + n.message)
-        lines.append(f"::notice file={_property(n.path)},line={n.line},col={n.column}::{text}")
+        lines.append(f"::notice file={_property(shown_path(n.path))},line={n.line},col={n.column}::{text}")
     return "".join(line + "\n" for line in lines)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from routecheck.finding import Finding, Note, Report
+from routecheck.paths import shown_path
 
 VERSION = 1
 
@@ -41,8 +42,9 @@ def render(report: Report) -> str:
     s = report.summary
     document = {
         "version": VERSION,
-        "findings": [finding_to_json(f) for f in report.findings],
-        "notes": [note_to_json(n) for n in report.notes],
+        # paths shown as every format shows them: a name that is not UTF-8 would make the document invalid
+        "findings": [{**finding_to_json(f), "path": shown_path(f.path)} for f in report.findings],
+        "notes": [{**note_to_json(n), "path": shown_path(n.path)} for n in report.notes],
         "summary": {"files_scanned": s.files_scanned, "errors": s.errors, "warnings": s.warnings, "infos": s.infos},
     }
     return dumps(document) + "\n"

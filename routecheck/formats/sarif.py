@@ -7,6 +7,7 @@ cell is named first in the message and kept as the result's `cell` property.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -19,10 +20,12 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def _artifact(path: str) -> dict[str, str]:
-    """A display path as a SARIF artifactLocation: a URI reference (percent-encoded), relative to the source root."""
+    """A display path as a SARIF artifactLocation: a URI reference (percent-encoded), relative to the source root.
+    The name's bytes are encoded, so a name that is not UTF-8 is a valid URI that names that very file."""
+    raw = os.fsencode(path)
     if PurePosixPath(path).is_absolute():
-        return {"uri": "file://" + quote(path)}
-    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quote(raw)}
+    return {"uri": quote(raw), "uriBaseId": "%SRCROOT%"}
 
 
 def _in_cell(cell: int | None, message: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from routecheck.finding import Report
+from routecheck.paths import shown_path
 
 
 def _plural(n: int, word: str) -> str:
@@ -11,6 +12,7 @@ def _plural(n: int, word: str) -> str:
 
 def location(path: str, cell: int | None, line: int, column: int) -> str:
     """`path:line:col`, or in a notebook `path:cell N:line:col` (as ruff prints it)."""
+    path = shown_path(path)
     return f"{path}:{line}:{column}" if cell is None else f"{path}:cell {cell}:{line}:{column}"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from routecheck.documents import TomlDocument, about_file, in_file_order, read_toml, validate
 from routecheck.errors import ConfigError, Problem
+from routecheck.paths import inside
 from routecheck.policy.evidence import Evidence, evidence_problems
 from routecheck.policy.model import Policy
 from routecheck.policy.references import reference_problems
@@ -62,6 +63,11 @@ def load_policy(path: Path, *, known_codes: Collection[str]) -> PolicyFile:
         if task.evidence is None:
             continue
         target = path.parent / task.evidence
+        if not inside(target, path.parent):
+            # `../.env`, `/proc/self/environ`: never read, so nothing of a foreign file reaches a message
+            problems.append(doc.problem(("tasks", name, "evidence"), f"evidence file {task.evidence!r} is outside the "
+                                        "policy's folder (expected a path below the folder of the policy file)"))
+            continue
         if _absent(target):
             # Not an error of the file: naming the evidence before the first `eval --write` is the
             # natural order. Lint's RC108 reports it, located; eval can run and create it.

@@ -131,7 +131,7 @@ def scan_target(
         by_path[path] = cached
         return cached.symbols
 
-    resolver = Resolver(symbols_of, client)
+    resolver = Resolver(symbols_of, client, roots=(target.root, *paths))
     findings: list[Finding] = []
     suppressions: dict[str, tuple[Suppression, ...]] = {}
     used_tasks: set[str] = set()

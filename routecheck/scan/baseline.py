@@ -19,7 +19,7 @@ from routecheck import __version__
 from routecheck.atomic import write_atomically
 from routecheck.errors import ConfigError, Problem
 from routecheck.finding import Finding
-from routecheck.paths import display_path
+from routecheck.paths import display_path, shown_path
 from routecheck.scan.notebook import cell_source
 
 FORMAT = 1
@@ -57,13 +57,15 @@ def fingerprint(finding: Finding, texts: LineTexts) -> str:
     # the cell's number is left out, as the line number is: moving a cell keeps its findings accepted
     parts = [finding.code, texts.relative(finding.path), texts(finding.path, finding.line, finding.cell),
              finding.model or "", finding.task or ""]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 hashes as its bytes
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def write_baseline(path: Path, findings: Iterable[Finding], texts: LineTexts) -> int:
     """Write every finding's fingerprint to `path` atomically; the number written."""
     entries = sorted(
-        ({"code": f.code, "path": texts.relative(f.path), "fingerprint": fingerprint(f, texts)} for f in findings),
+        ({"code": f.code, "path": shown_path(texts.relative(f.path)), "fingerprint": fingerprint(f, texts)}
+         for f in findings),
         key=lambda e: (e["path"], e["code"], e["fingerprint"]),
     )
     document = {"version": FORMAT, "generated_by": f"routecheck {__version__}", "findings": entries}

@@ -3,8 +3,11 @@
 One JSON file per settings key holds `{content hash: facts}` and a stat index `{path: (size, mtime,
 inode, hash)}` so a warm rescan need not even read unchanged files. Facts are keyed by content, so
 any copy of the file is correct: concurrent runs each write a complete file to a temporary name and
-`os.replace` it (last writer wins, nothing is ever half-written). A stat entry is only trusted when
-the file's mtime is safely older than the moment the cache was written (git's "racy" rule).
+`os.replace` it (last writer wins, nothing is ever half-written). Each write keeps only the facts the
+stat index points at or this run used: the facts of a file's old content go with it. Facts hold
+positions, model ids, call names and identifiers, never a file's other string constants. A stat entry
+is only trusted when the file's mtime is safely older than the moment the cache was written (git's
+"racy" rule).
 """
 
 from __future__ import annotations
@@ -21,9 +24,8 @@ from routecheck.atomic import write_atomically
 from routecheck.scan.facts import FileFacts
 
 CACHE_FOLDER = ".routecheck_cache"
-FORMAT = 3  # 2: facts no longer count lines; 3: SDK methods taken as values
+FORMAT = 4  # 2: facts no longer count lines; 3: SDK methods taken as values; 4: identifier constants only
 _RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
-_MAX_ENTRIES = 200_000
 _STALE_AFTER_S = 7 * 24 * 3600
 
 
@@ -42,6 +44,8 @@ class FactsCache:
         self._facts: dict[str, Any] = {}
         self._written_ns = 0
         self._dirty = False
+        self._used: set[str] = set()  # digests whose facts this run read or stored
+        self._seen: set[str] = set()  # files this run stat'ed: known to exist
         if folder is not None:
             self._load(folder / f"facts-{key[:24]}.json")
 
@@ -56,6 +60,7 @@ class FactsCache:
 
     def digest_for(self, rel: str, info: os.stat_result) -> str | None:
         """The content hash recorded for `rel` if its stat is unchanged (and not racy)."""
+        self._seen.add(rel)
         entry = self._stats.get(rel)
         if entry is None or entry[:3] != [info.st_size, info.st_mtime_ns, info.st_ino]:
             return None
@@ -67,6 +72,7 @@ class FactsCache:
         raw = self._facts.get(digest)
         if raw is None:
             return None
+        self._used.add(digest)
         try:
             return FileFacts.from_json(raw)
         except (ValueError, TypeError, IndexError):
@@ -76,10 +82,12 @@ class FactsCache:
         if self.folder is None:
             return
         if info is not None:
+            self._seen.add(rel)
             entry = [info.st_size, info.st_mtime_ns, info.st_ino, digest]
             if self._stats.get(rel) != entry:
                 self._stats[rel] = entry
                 self._dirty = True
+        self._used.add(digest)
         # a file first cached without its symbols gains them once another module imports from it
         if digest not in self._facts or (facts.symbols is not None and self._facts[digest][-1] is None):
             self._facts[digest] = facts.to_json()
@@ -89,9 +97,12 @@ class FactsCache:
         """Write the cache atomically if anything changed; a message if it could not be written."""
         if self.folder is None or not self._dirty:
             return None
-        if len(self._facts) > _MAX_ENTRIES:  # keep what the stat index still points at
-            live = {entry[3] for entry in self._stats.values()}
-            self._facts = {k: v for k, v in self._facts.items() if k in live}
+        root = self.folder.parent
+        # a file gone since it was indexed takes its facts with it (only checked on a write: a warm run writes nothing)
+        self._stats = {rel: entry for rel, entry in self._stats.items()
+                       if rel in self._seen or os.path.lexists(os.path.join(root, rel))}
+        live = {entry[3] for entry in self._stats.values()} | self._used
+        self._facts = {k: v for k, v in self._facts.items() if k in live}
         target = self.folder / f"facts-{self.key[:24]}.json"
         document = {"format": FORMAT, "key": self.key, "written_ns": time.time_ns(),
                     "files": self._stats, "facts": self._facts}

@@ -1,13 +1,16 @@
 """Which files a scan reads: walking folders (or asking git), include/exclude globs, and skip notes.
 
 Inside a git work tree one `git ls-files` call lists the files git does not ignore; elsewhere the
-folders are walked, following symbolic links once (a loop is a note, not a hang).
+folders are walked, following symbolic links once (a loop is a note, not a hang). A symbolic link
+whose target lies outside both the folder being scanned and the project root (`ln -s .. up`, a link
+to /etc/passwd) is a note and is not followed: a scan never reads outside the tree it was given.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -94,10 +97,11 @@ def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
         if not os.path.lexists(absolute):
             raise UsageError(f"{display_path(given)}: no such file or folder")
         if absolute.is_dir():
-            listed = _git_files(absolute)
-            candidates = _walk(absolute, found) if listed is None else listed
+            trees = _Trees((str(absolute), str(selection.root)), found)
+            listed = _git_files(absolute, trees)
+            candidates = _walk(absolute, found, trees) if listed is None else listed
         else:
-            candidates = iter([str(absolute)])
+            candidates = iter([str(absolute)])  # named on the command line: the user's choice
         root = str(selection.root)
         for text in candidates:  # absolute and normalised: string work is what a per-file step can afford
             kind = file_kind(os.path.basename(text))
@@ -116,7 +120,27 @@ def discover(paths: Sequence[Path], selection: Selection) -> Discovery:
     return found
 
 
-def _git_files(folder: Path) -> Iterator[str] | None:
+class _Trees:
+    """The folders a walk may reach through a symbolic link (resolved once), and the note for one that leaves."""
+
+    def __init__(self, folders: Sequence[str], found: Discovery) -> None:
+        self._bases = tuple({os.path.realpath(f).rstrip(os.sep) + os.sep for f in folders})
+        self._found = found
+
+    def follows(self, link: str, what: str) -> bool:
+        """Whether the symbolic link `link` stays inside; if not, a note says it is not followed."""
+        try:
+            real = os.path.realpath(link) + os.sep
+        except (OSError, ValueError):
+            real = ""
+        if real.startswith(self._bases):
+            return True
+        self._found.notes.append(Note(display_path(Path(link)), 1, 1,
+                                      f"symbolic link to a {what} outside the project; not followed"))
+        return False
+
+
+def _git_files(folder: Path, trees: _Trees) -> Iterator[str] | None:
     """Files git lists under `folder` (tracked, and untracked but not ignored); None outside a work tree."""
     try:
         done = subprocess.run(
@@ -132,7 +156,16 @@ def _git_files(folder: Path) -> Iterator[str] | None:
         return None  # asked to scan a folder git ignores as a whole (a vendored tree, an installed library)
     base = str(folder)
     paths = (os.path.join(base, name) for name in names if file_kind(name.rpartition("/")[2]) is not None)
-    return (path for path in paths if os.path.lexists(path))  # a deleted file is not a file
+    return (path for path in paths if _listed_file(path, trees))
+
+
+def _listed_file(path: str, trees: _Trees) -> bool:
+    """A file git lists that still exists (a deleted file is not a file) and is not a link out of the tree."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISLNK(mode) or trees.follows(path, "file")
 
 
 def _ignored_by_git(folder: Path) -> bool:
@@ -144,7 +177,7 @@ def _ignored_by_git(folder: Path) -> bool:
     return done.returncode == 0
 
 
-def _walk(folder: Path, found: Discovery) -> Iterator[str]:
+def _walk(folder: Path, found: Discovery, trees: _Trees) -> Iterator[str]:
     visited: set[tuple[int, int]] = set()
     stack = [str(folder)]
     while stack:
@@ -168,13 +201,15 @@ def _walk(folder: Path, found: Discovery) -> Iterator[str]:
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
+                linked = entry.is_symlink()  # from the directory entry: no system call
             except OSError:
-                is_dir = False
+                is_dir, linked = False, False
             if is_dir:
                 if entry.name not in SKIPPED_FOLDERS and not entry.name.endswith(".egg-info") \
-                        and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                        and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")) \
+                        and (not linked or trees.follows(entry.path, "folder")):
                     stack.append(entry.path)
-            else:
+            elif not linked or file_kind(entry.name) is None or trees.follows(entry.path, "file"):
                 yield entry.path
 
 

@@ -75,12 +75,26 @@ class Suppression:
 
 @dataclass(frozen=True, slots=True)
 class Symbols:
-    """What a module defines that a task argument elsewhere may name."""
+    """What a module defines that a task argument elsewhere may name.
+
+    Task types are identifiers, so only string values that are identifiers are kept: a module's other
+    constants (`API_KEY = "sk-..."`, prompts) can never name a task, and never reach the facts cache.
+    A Literal alias with any other member is dropped whole (a task argument typed by it is dynamic).
+    """
 
     constants: dict[str, str] = field(default_factory=dict)
     classes: dict[str, dict[str, str]] = field(default_factory=dict)
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     imports: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # filtered here, where every Symbols is made (analysis and cache alike), so cold and warm agree
+        setattr_ = object.__setattr__
+        setattr_(self, "constants", {k: v for k, v in self.constants.items() if v.isidentifier()})
+        classes = {name: {k: v for k, v in members.items() if v.isidentifier()}
+                   for name, members in self.classes.items()}
+        setattr_(self, "classes", {name: members for name, members in classes.items() if members})
+        setattr_(self, "aliases", {k: v for k, v in self.aliases.items() if all(m.isidentifier() for m in v)})
 
 
 @dataclass(frozen=True, slots=True)

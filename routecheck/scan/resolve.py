@@ -7,9 +7,11 @@ the reference symbolic; here it is looked up in the other module's `Symbols` (re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from routecheck.paths import inside
 from routecheck.scan.facts import Symbols, TaskRef
 
 _MAX_HOPS = 8
@@ -18,9 +20,13 @@ _MAX_HOPS = 8
 class Resolver:
     """Looks references up across modules; `symbols_of` reads (or parses) a module file's symbols."""
 
-    def __init__(self, symbols_of: Callable[[Path], Symbols | None], client: Path | None) -> None:
+    def __init__(self, symbols_of: Callable[[Path], Symbols | None], client: Path | None,
+                 roots: Sequence[Path] = ()) -> None:
+        """`roots`: the folders module files may be found in (the project root, the scanned paths); none
+        given, any folder. A module outside them, or linked out of them, is never read."""
         self._symbols_of = symbols_of
         self._client = client
+        self._roots = tuple(Path(os.path.realpath(r)) for r in roots)
         self._files: dict[tuple[Path, str, int], Path | None] = {}
 
     def module_file(self, importer: Path, module: str, level: int) -> Path | None:
@@ -39,12 +45,15 @@ class Resolver:
             bases = [base]
         else:  # absolute: the importer's folder and each folder above it may be an import root
             bases = [importer.parent, *importer.parent.parents]
-        for base in bases:
+        for base in bases:  # a folder above the root may be the import root (`from app.tasks import X`)
             target = base.joinpath(*parts)
             for candidate in (target.with_name(target.name + ".py") if parts else None, target / "__init__.py"):
-                if candidate is not None and candidate.is_file():
+                if candidate is not None and candidate.is_file() and (not self._roots or self._within(candidate)):
                     return candidate
         return None
+
+    def _within(self, path: Path) -> bool:
+        return any(inside(path, root) for root in self._roots)
 
     def resolve(self, ref: TaskRef, importer: Path) -> TaskRef:
         """`ref` with imported symbols looked up: values, trusted or dynamic."""

@@ -49,7 +49,8 @@ saving: haiku instead of sonnet: $15.60 instead of $46.80 a month, $31.20 saved 
 
 
 def test_expected_grader_counts_errors_and_fails_the_gate(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ROUTECHECK_LEDGER", str(project / "ledger.db"))
     label_samples(project / "samples.jsonl", 40)
@@ -100,7 +101,7 @@ def evidence_without_created(path: Path) -> tuple[str, datetime]:
 
 
 def test_gate_passes_and_write_produces_the_evidence_that_lint_reads(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     samples = label_samples(project / "samples.jsonl", 40)
     server.default_reply(HAIKU, labeller({11}))
@@ -186,7 +187,7 @@ infrastructure failures: 0 samples not graded (not counted as errors)
 
 
 def test_agreement_grader_takes_the_reference_as_truth_after_normalisation(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     # No expected labels needed. Sample 5 is wrong on both tiers alike, so they agree; samples 0 and 1
     # differ only in case, space, quotes and a full stop, which do not count; sample 2 is another label.
@@ -221,7 +222,7 @@ def invoice_index(body: dict[str, Any]) -> int:
 
 
 def test_expected_grader_compares_json_field_by_field(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     write_samples(project / "samples.jsonl", [
         {"input": invoice_text(i), "expected": INVOICES[i % 4] if i % 2 else json.dumps(INVOICES[i % 4])}
@@ -269,7 +270,8 @@ def test_expected_grader_compares_json_field_by_field(
 
 
 def test_llm_grader_judges_only_answers_that_differ_with_a_forced_tool_call(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ROUTECHECK_LEDGER", str(project / "ledger.db"))
     write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
@@ -392,7 +394,7 @@ def test_calls_that_still_fail_after_the_sdk_retries_are_infrastructure_failures
 
 
 def test_batch_mode_submits_one_batch_polls_and_grades_the_same(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     label_samples(project / "samples.jsonl", 40)
     server.default_reply(HAIKU, labeller({3, 17, 29}))
@@ -523,7 +525,7 @@ def test_results_of_a_different_run_are_never_mixed_in(
 
 
 def test_llm_grader_resume_asks_again_for_answers_it_never_wrote_down(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     write_samples(project / "samples.jsonl", [{"input": invoice_text(i)} for i in range(20)])
     server.default_reply(SONNET, lambda body: json.dumps(INVOICES[invoice_index(body) % 4]))
@@ -540,7 +542,8 @@ def test_llm_grader_resume_asks_again_for_answers_it_never_wrote_down(
     # nothing routecheck wrote holds an answer: the results file has hashes only
     results = (project / ".routecheck_cache" / "eval" / "extract_invoice.jsonl").read_text(encoding="utf-8")
     assert "total" not in results and "Invoice" not in results
-    assert sorted(p.name for p in (project / ".routecheck_cache" / "eval").iterdir()) == ["extract_invoice.jsonl"]
+    assert sorted(p.name for p in (project / ".routecheck_cache" / "eval").iterdir()) == [
+        "extract_invoice.jsonl", "extract_invoice.jsonl.key"]
 
     server.clear_requests()
     server.default_reply(OPUS, '{"verdict": "fail"}')

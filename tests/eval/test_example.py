@@ -45,7 +45,7 @@ def strip(text: str) -> str:
 
 
 def test_the_worked_example_reproduces(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     shutil.copy(EXAMPLE / "samples.jsonl", tmp_path)
     shutil.copy(EXAMPLE / "system.txt", tmp_path)

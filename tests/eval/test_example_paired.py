@@ -35,7 +35,7 @@ def tier_model(model: str) -> Any:
 
 
 def test_the_paired_example_passes_what_the_absolute_gate_alone_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     shutil.copytree(EXAMPLE, tmp_path / "example")
     monkeypatch.chdir(tmp_path / "example")

@@ -104,7 +104,7 @@ def flaky(wrong_on_call: dict[int, int]) -> Any:
 
 
 def test_repeat_gates_on_the_worst_run_and_resumes_the_runs_already_made(
-    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str]
+    project: Path, server: FakeAnthropic, capsys: pytest.CaptureFixture[str], terminal: None
 ) -> None:
     # Samples 2 and 9 are answered wrong on their second call only: one run sees nothing.
     label_samples(project / "samples.jsonl", 40)
