@@ -31,7 +31,6 @@ from routecheck.scan.rules import (
     unregistered_task,
     unused_task,
 )
-from routecheck.scan.settings import CLIENT_FIRST_LINE
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
@@ -95,7 +94,7 @@ def scan_target(
         else:
             pending.append((file, known))
 
-    def analyse(index: int) -> Note | tuple[str, FileFacts]:
+    def analyse(index: int) -> Note | Analysed:
         file, info = pending[index]
         return _analyse(file, info.st_size, cache, analyzer(), settings.max_bytes)
 
@@ -107,8 +106,8 @@ def scan_target(
             notes.append(done)
             facts[file] = FileFacts()
         else:
-            digest, facts[file] = done
-            cache.store(file.rel, info, digest, facts[file])
+            digest, facts[file], encoded = done
+            cache.store(file.rel, info, digest, facts[file], encoded=encoded)
 
     by_path = {file.path: f for file, f in facts.items()}
 
@@ -146,7 +145,7 @@ def scan_target(
         return messages[key]
 
     for file, f in sorted(facts.items(), key=lambda item: item[0].display):
-        if file.kind == "python" and (f.models or f.sdk_calls or f.route_calls) and _generated_client(file.path):
+        if f.generated_client:
             continue  # a client generated with `--out` and no `client` key: still the client
         notes.extend(Note(file.display, n.line, n.column, n.message, n.cell) for n in f.notes)
         if f.suppressions:
@@ -178,15 +177,6 @@ def scan_target(
     return ScanResult(ordered, tuple(sorted(set(notes), key=Note.sort_key)), len(facts))
 
 
-def _generated_client(path: Path) -> bool:
-    """Whether the file starts as `routecheck generate` writes a client (read only for files with findings)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(CLIENT_FIRST_LINE)) == CLIENT_FIRST_LINE
-    except OSError:
-        return False
-
-
 def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFacts | os.stat_result:
     """A skip note, the facts the cache's stat index holds, or the stat of a file still to read."""
     try:
@@ -203,8 +193,12 @@ def _known(file: SourceFile, cache: FactsCache, max_bytes: int) -> Note | FileFa
     return info if cached is None else cached
 
 
+#: A file's content digest, its facts, and their cache encoding when it is already made.
+Analysed = tuple[str, FileFacts, list[Any] | None]
+
+
 def _analyse(file: SourceFile, size: int, cache: FactsCache, analyzer: Analyzer,
-             max_bytes: int) -> Note | tuple[str, FileFacts]:
+             max_bytes: int) -> Note | Analysed:
     """A file's content hash and facts (the cache's, for content it has seen), or a skip note. `size` is
     what the file's stat said: reading that much unbuffered is one allocation of the file's size, where
     a buffered read of `max_bytes` allocates all of it for every file."""
@@ -215,14 +209,14 @@ def _analyse(file: SourceFile, size: int, cache: FactsCache, analyzer: Analyzer,
     digest = content_digest(file.kind, data)
     cached = cache.facts(digest)
     if cached is not None:
-        return digest, cached
+        return digest, cached, None
     if file.kind == "config":
         from routecheck.scan.config_files import config_facts  # lazy: only a scan that reads a config file needs it
 
-        return digest, config_facts(data, analyzer.matcher, analyzer.prefilter)
+        return digest, config_facts(data, analyzer.matcher, analyzer.prefilter), None
     if file.kind == "notebook":
-        return digest, analyzer.notebook(data)
-    return digest, analyzer.python(data)
+        return digest, analyzer.notebook(data), None
+    return digest, analyzer.python(data), None
 
 
 def _read(path: Path, size: int, max_bytes: int) -> bytes:
@@ -237,16 +231,16 @@ def _read(path: Path, size: int, max_bytes: int) -> bytes:
     return b"".join(parts)
 
 
-def _pack(done: Note | tuple[str, FileFacts]) -> object:
+def _pack(done: Note | Analysed) -> object:
     """A worker's result as plain lists, which cross a process boundary faster than dataclasses."""
     return done if isinstance(done, Note) else (done[0], done[1].to_json())
 
 
-def _unpack(packed: object) -> Note | tuple[str, FileFacts]:
+def _unpack(packed: object) -> Note | Analysed:
     if isinstance(packed, Note):
         return packed
-    digest, facts = cast(tuple[str, list[Any]], packed)
-    return digest, FileFacts.from_json(facts)
+    digest, encoded = cast(tuple[str, list[Any]], packed)
+    return digest, FileFacts.from_json(encoded), encoded  # the cache keeps the encoding as it came
 
 
 def _route_findings(path: str, call: RouteCall, ref: TaskRef, tasks: Collection[str],

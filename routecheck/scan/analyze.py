@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import sys
 import warnings
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from routecheck.scan.facts import FileFacts, FileNote, Suppression
 from routecheck.scan.lexer import Positions, token_spans
 from routecheck.scan.notebook import read_notebook
 from routecheck.scan.prefilter import Prefilter
-from routecheck.scan.settings import ScanSettings
+from routecheck.scan.settings import CLIENT_FIRST_LINE, ScanSettings
 from routecheck.scan.source import Undecodable, decode_python
 from routecheck.scan.strings import Run, candidate_runs, documentation_starts, model_hits
 from routecheck.scan.structure import LogicalLines, local_standalone, statement_window
@@ -54,7 +55,8 @@ class Analyzer:
     def python(self, data: bytes, *, symbols: bool = False) -> FileFacts:
         """The facts of a Python file; `symbols` parses it whole even when nothing in it can be a finding."""
         triaged = self.triage(data, symbols=symbols)
-        return triaged if isinstance(triaged, FileFacts) else self.parse(triaged)
+        facts = triaged if isinstance(triaged, FileFacts) else self.parse(triaged)
+        return dataclasses.replace(facts, generated_client=True) if data.startswith(CLIENT_FIRST_LINE) else facts
 
     def triage(self, data: bytes, *, symbols: bool = False) -> FileFacts | ParseJob:
         """The facts of a file the prefilter rules out, or the job of analysing it."""

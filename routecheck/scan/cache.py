@@ -24,7 +24,8 @@ from routecheck.atomic import write_atomically
 from routecheck.scan.facts import FileFacts
 
 CACHE_FOLDER = ".routecheck_cache"
-FORMAT = 4  # 2: facts no longer count lines; 3: SDK methods taken as values; 4: identifier constants only
+FORMAT = 5  # 2: facts no longer count lines; 3: SDK methods taken as values; 4: identifier constants only;
+# 5: whether a file is a generated client
 _RACY_NS = 100_000_000  # 0.1 s: coarser than any file system's mtime granularity that matters here
 _STALE_AFTER_S = 7 * 24 * 3600
 
@@ -78,7 +79,10 @@ class FactsCache:
         except (ValueError, TypeError, IndexError):
             return None
 
-    def store(self, rel: str, info: os.stat_result | None, digest: str, facts: FileFacts) -> None:
+    def store(self, rel: str, info: os.stat_result | None, digest: str, facts: FileFacts, *,
+              encoded: list[Any] | None = None) -> None:
+        """Remember `facts` of content `digest` (and, given `info`, that `rel` has it); `encoded` is their
+        `to_json()` when the caller has it already."""
         if self.folder is None:
             return
         if info is not None:
@@ -90,7 +94,7 @@ class FactsCache:
         self._used.add(digest)
         # a file first cached without its symbols gains them once another module imports from it
         if digest not in self._facts or (facts.symbols is not None and self._facts[digest][-1] is None):
-            self._facts[digest] = facts.to_json()
+            self._facts[digest] = facts.to_json() if encoded is None else encoded
             self._dirty = True
 
     def save(self) -> str | None:

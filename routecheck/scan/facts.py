@@ -116,6 +116,8 @@ class FileFacts:
     quoted_tasks: tuple[str, ...] = ()
     notes: tuple[FileNote, ...] = ()
     symbols: Symbols | None = None
+    #: The file starts as `routecheck generate` writes a client: its own ids and calls are no findings.
+    generated_client: bool = False
 
     def in_cells(self, cells: Sequence[tuple[int, int]]) -> FileFacts:
         """These facts, found in a notebook's code cells joined into one text, placed in their cells:
@@ -145,13 +147,14 @@ class FileFacts:
             [[s.line, s.column, None if s.codes is None else list(s.codes), s.text, s.cell] for s in self.suppressions],
             list(self.quoted_tasks),
             [[n.line, n.column, n.message, n.cell] for n in self.notes],
+            self.generated_client,
             None if sym is None else [sym.constants, sym.classes, {k: list(v) for k, v in sym.aliases.items()},
                                       {k: list(v) for k, v in sym.imports.items()}],
         ]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> FileFacts:
-        models, sdk, routes, sups, quoted, notes, sym = data
+        models, sdk, routes, sups, quoted, notes, generated, sym = data
         return cls(
             models=tuple(ModelHit(*m) for m in models),
             sdk_calls=tuple(SdkCall(*c) for c in sdk),
@@ -164,6 +167,7 @@ class FileFacts:
                 sym[0], sym[1], {k: tuple(v) for k, v in sym[2].items()},
                 {k: (v[0], v[1], v[2]) for k, v in sym[3].items()},
             ),
+            generated_client=bool(generated),
         )
 
 
