@@ -385,8 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         for given in args.trees:
             workdir = temp_path / f"work-{given.name}"
             workdir.mkdir()
-            (workdir / "pyproject.toml").write_text(
-                f'[tool.routecheck]\npolicy = "{(ROOT / "policies" / "routing.toml").as_posix()}"\n')
+            # the shipped policy, copied in: a pyproject's policy path must stay inside its project
+            shutil.copytree(ROOT / "policies", workdir / "policies")
+            (workdir / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "policies/routing.toml"\n')
             tree, planted = given.resolve(), None
             if args.plant:
                 tree = temp_path / given.resolve().name
