@@ -33,9 +33,14 @@ class Config(BaseModel):
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
             try:
-                re.compile(pattern)
+                re.compile(pattern)  # Python's message for a syntax error is the familiar one
             except re.error as exc:
                 raise ValueError(f"not a valid regular expression: {exc}") from None
+        if patterns:
+            from routecheck.user_regex import compile_user  # lazy: RE2 only for a project that has patterns
+
+            for pattern in patterns:
+                compile_user(pattern)
         return patterns
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _VERSIONED = r"(?:[a-z]+-){0,3}\d+(?:-[a-z0-9]+|\.\d+)*"
 # Anthropic's own shape (claude-sonnet-4-6, claude-3-5-haiku-20241022, claude-2.1), with the Vertex suffix
@@ -58,9 +59,60 @@ _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 # A model id counts only as a whole token: not glued to letters, digits or id punctuation.
 _BEFORE = r"(?<![A-Za-z0-9_.@:/-])"
 _AFTER = r"(?![A-Za-z0-9_@/-])(?!\.[A-Za-z0-9_])(?!:[A-Za-z0-9])"
+_NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@:/-")
+_NOT_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@/-")
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _MEMO_LENGTH = 200  # characters: a string longer than this is prose, rarely repeated
 _MEMO_ENTRIES = 20_000
 _LIST_SEPARATORS = re.compile(r"[\s,;|]+")
+
+
+def _user_regex(pattern: str) -> Any:
+    from routecheck.user_regex import compile_user  # lazy: RE2 only for a project with `model-patterns`
+
+    return compile_user(pattern)
+
+
+def _whole_token(text: str, start: int, end: int) -> bool:
+    """`_BEFORE` and `_AFTER`, for a match RE2 found (it has no lookaround)."""
+    if start > 0 and text[start - 1] in _NOT_BEFORE:
+        return False
+    following, then = text[end:end + 1], text[end + 1:end + 2]
+    if following and following in _NOT_AFTER:
+        return False
+    if following == "." and then and then in _WORD:
+        return False
+    return not (following == ":" and then and then.isascii() and then.isalnum())
+
+
+def _user_tokens(regex: Any, text: str) -> Iterator[ModelMatch]:
+    """The user patterns' whole-token matches, left to right, in one linear pass."""
+    for found in regex.finditer(_encodable(text)):
+        start, end = found.span()
+        if end > start and _whole_token(text, start, end):
+            yield ModelMatch(start, end, text[start:end])
+
+
+def _encodable(text: str) -> str:
+    """`text` with each lone surrogate (a string literal's `\\udcxx`) as U+FFFD: RE2 matches UTF-8, and
+    the same length keeps every offset."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
+
+
+def _merged(own: list[ModelMatch], users: list[ModelMatch]) -> list[ModelMatch]:
+    """Both lists of matches as one, left to right, a match overlapping an earlier one left out (at one
+    start, the built-in shapes first, as they came first in one alternation)."""
+    out: list[ModelMatch] = []
+    for match in sorted([*own, *users], key=lambda m: m.start):  # stable: built-in first at a tie
+        if not out or match.start >= out[-1].end:
+            out.append(match)
+    return out
 
 
 @functools.cache
@@ -99,11 +151,14 @@ class ModelMatcher:
     def __init__(self, known_ids: Iterable[str] = (), extra_patterns: Iterable[str] = ()) -> None:
         ids = sorted({*sdk_model_ids(), *known_ids}, key=len, reverse=True)
         alternatives = [re.escape(i) for i in ids] + list(ANTHROPIC_SHAPES) + list(OTHER_SHAPES)
-        alternatives += [f"(?:{p})" for p in extra_patterns]
         self._token = re.compile(f"{_BEFORE}{_PROVIDER}(?:{'|'.join(alternatives)}){_AFTER}")
+        extra = "|".join(f"(?:{p})" for p in extra_patterns)
+        # The user's patterns run in RE2 (linear time: no pattern a pull request could exploit), which has
+        # no lookaround: the whole-token test around their matches is made here instead.
+        self._user = _user_regex(f"{_PROVIDER}(?:{extra})") if extra else None
         self._whole = re.compile(f"{_PROVIDER}(?:{'|'.join(WHOLE_STRING_SHAPES)})")
         self._words = (*NEEDLES, *(i for i in ids if not any(n in i for n in NEEDLES)))
-        self._extra = re.compile("|".join(f"(?:{p})" for p in extra_patterns)) if extra_patterns else None
+        self._extra = _user_regex(extra) if extra else None
         # Code spells the same few ids over and over (registries, tests, configs), and the shapes cost a
         # regex attempt at every offset of a string: each short string is matched once per process.
         self._seen: dict[str, tuple[ModelMatch, ...]] = {}
@@ -119,7 +174,7 @@ class ModelMatcher:
                 at = text.find(word, at + 1)
         found += [m.start() for m in _O_DIGIT.finditer(text) if m.start() == 0 or text[m.start() - 1] not in _ID_CHARS]
         if self._extra is not None:
-            found += [m.start() for m in self._extra.finditer(text)]
+            found += [m.start() for m in self._extra.finditer(_encodable(text))]
         return sorted(found)
 
     def finditer(self, text: str) -> Iterator[ModelMatch]:
@@ -135,6 +190,8 @@ class ModelMatcher:
         if self._whole.fullmatch(text):
             return (ModelMatch(0, len(text), text),)
         matches = [ModelMatch(m.start(), m.end(), m.group()) for m in self._token.finditer(text)]
+        if self._user is not None:
+            matches = _merged(matches, list(_user_tokens(self._user, text)))
         if (matches or "o" in text) and re.search(_O_NEEDLE, text):
             matches = self._listed(text, matches)
         return tuple(matches)

@@ -8,6 +8,7 @@ strings holding a model-id word (comments are the usual false alarm).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from routecheck.model_ids import NEEDLES, ModelMatcher
 from routecheck.scan.rules import SDK_CALL_SHAPES, SDK_WRAPPERS
@@ -39,12 +40,14 @@ class Prefilter:
         needles = list(_MODEL_NEEDLES)
         needles += [m.encode() for m in settings.known_models if not any(n in m.encode() for n in _MODEL_NEEDLES)]
         self._model_needles = tuple(needles)
-        self._extra: list[re.Pattern[bytes]] = []
+        self._extra: list[Any] = []  # RE2 patterns over bytes (linear time, see routecheck.user_regex)
         self._always = False
+        if settings.model_patterns:
+            from routecheck.user_regex import compile_user  # lazy: RE2 only for a project with patterns
         for pattern in settings.model_patterns:
             try:
-                self._extra.append(re.compile(pattern.encode()))
-            except (re.error, UnicodeEncodeError):
+                self._extra.append(compile_user(pattern.encode()))
+            except (ValueError, UnicodeEncodeError):
                 self._always = True  # a pattern bytes cannot express: parse everything rather than miss
         # a configured task-call name by its last part, globs left out: "*.route" -> "route"
         names = [n.rsplit(".", 1)[-1].replace("*", "").replace("?", "") for n in settings.task_calls]
