@@ -34,6 +34,26 @@ class Run:
 WritePolicy = Callable[..., Path]
 RunCli = Callable[..., Run]
 
+#: A valid policy's first lines: two tiers, no tasks (tests append theirs).
+TWO_TIERS = """\
+version = 1
+default_tier = "sonnet"
+
+[tiers.haiku]
+model = "claude-haiku-4-5-20251001"
+rank = 1
+input_usd_per_mtok = 1.00
+output_usd_per_mtok = 5.00
+
+[tiers.sonnet]
+model = "claude-sonnet-4-6"
+rank = 2
+input_usd_per_mtok = 3.00
+output_usd_per_mtok = 15.00
+
+"""
+
+
 #: A one-tier, one-task policy with volumes, at ONE_TIER_WHERE (the default policy path).
 ONE_TIER_POLICY = """\
 version = 1

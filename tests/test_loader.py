@@ -8,25 +8,9 @@ import pytest
 
 from routecheck.config import find_project
 from routecheck.errors import ConfigError
-from support import POLICIES, Run, RunCli, WritePolicy, load_policy
+from support import POLICIES, TWO_TIERS, Run, RunCli, WritePolicy, load_policy
 
-TIERS = """\
-version = 1
-default_tier = "sonnet"
-
-[tiers.haiku]
-model = "claude-haiku-4-5-20251001"
-rank = 1
-input_usd_per_mtok = 1.00
-output_usd_per_mtok = 5.00
-
-[tiers.sonnet]
-model = "claude-sonnet-4-6"
-rank = 2
-input_usd_per_mtok = 3.00
-output_usd_per_mtok = 15.00
-
-"""
+TIERS = TWO_TIERS
 TASK = '[tasks.t]\ntier = "sonnet"\nkind = "extraction"\noutput = "json"\nstakes = "low"\n'
 EVIDENCE = (POLICIES / "evidence" / "classify_intent.toml").read_text(encoding="utf-8")
 NAME_RULE = "(expected a Python identifier: letters, digits and _, not starting with a digit)"

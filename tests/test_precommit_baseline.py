@@ -8,33 +8,18 @@ that changes both code and policy prints each finding once, and the baseline acc
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from test_scan_precommit import ROOT, git, snapshot
+from test_scan_precommit import ROOT, commit_env, git, snapshot
 
 from routecheck.cli import main
+from support import TWO_TIERS
 
-POLICY = """\
-version = 1
-default_tier = "sonnet"
-
-[tiers.haiku]
-model = "claude-haiku-4-5-20251001"
-rank = 1
-input_usd_per_mtok = 1.00
-output_usd_per_mtok = 5.00
-
-[tiers.sonnet]
-model = "claude-sonnet-4-6"
-rank = 2
-input_usd_per_mtok = 3.00
-output_usd_per_mtok = 15.00
-
+POLICY = TWO_TIERS + """\
 [tasks.classify_intent]
 tier = "haiku"
 kind = "classification"
@@ -75,12 +60,7 @@ def test_hooks_with_a_check_baseline_print_each_new_finding_once(
     hooks, app = tmp_path / "hooks", tmp_path / "app"
     hooks.mkdir()
     app.mkdir()
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "routecheck tests")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "tests@example.com")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    env.pop("PYTHONPATH", None)
+    env = commit_env(tmp_path, monkeypatch)
     rev = snapshot(hooks)
     (app / "routing.toml").write_text(POLICY)
     (app / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "routing.toml"\n')

@@ -45,18 +45,25 @@ def snapshot(target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
+def commit_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A git identity for the test's commits, and the environment pre-commit runs in: its own home, and
+    no PYTHONPATH (the hook must run the routecheck pre-commit installed, not this checkout)."""
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(name, "routecheck tests")
+    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(name, "tests@example.com")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a checkout")
 def test_pre_commit_blocks_a_hardcoded_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hooks, app = tmp_path / "hooks", tmp_path / "app"
     hooks.mkdir()
     app.mkdir()
-    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(name, "routecheck tests")
-    for name in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(name, "tests@example.com")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    env.pop("PYTHONPATH", None)  # the hook must run the routecheck pre-commit installed, not this checkout
+    env = commit_env(tmp_path, monkeypatch)
     rev = snapshot(hooks)
     shutil.copy(ROOT / "examples" / "routed_app" / "routing.toml", app / "routing.toml")
     (app / "pyproject.toml").write_text('[tool.routecheck]\npolicy = "routing.toml"\n')
