@@ -46,6 +46,7 @@ def _run_until_killed(command: list[str], cwd: Path, env: dict[str, str], result
 
 # With one call in flight the calls go: reference 0, candidate 0, reference 1, ... then the verdicts.
 # 1: between sample 0's two answers; 3: between sample 1's; 2N + 1: after the answers, mid-verdicts.
+@pytest.mark.slow  # real processes killed with SIGKILL, then rerun
 @pytest.mark.parametrize("kills", [[1], [1, 1, 3], [2 * N + 1], [3, 2 * N + 2]], ids=str)
 def test_a_plain_rerun_after_any_kills_grades_every_sample(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kills: list[int]

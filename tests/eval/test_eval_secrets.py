@@ -90,6 +90,7 @@ def _run(project: Path, url: str, *, tty: bool) -> str:
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
+@pytest.mark.slow  # subprocesses, one under a pty
 def test_disagreements_are_printed_only_when_stdout_is_a_terminal(project: Path) -> None:
     label_samples(project / "samples.jsonl", 8)
     args = ["--reply", f"{HAIKU}=refund", "--reply", f"{SONNET}=billing"]
