@@ -54,8 +54,8 @@ output_usd_per_mtok = 15.00
 """
 
 
-#: A one-tier, one-task policy with volumes, at ONE_TIER_WHERE (the default policy path).
-ONE_TIER_POLICY = """\
+#: A valid policy's first lines with one tier, no tasks.
+ONE_TIER = """\
 version = 1
 default_tier = "sonnet"
 
@@ -65,6 +65,9 @@ rank = 1
 input_usd_per_mtok = 3.00
 output_usd_per_mtok = 15.00
 
+"""
+#: A one-tier, one-task policy with volumes, at ONE_TIER_WHERE (the default policy path).
+ONE_TIER_POLICY = ONE_TIER + """\
 [tasks.t]
 tier = "sonnet"
 kind = "extraction"

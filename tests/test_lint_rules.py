@@ -8,27 +8,12 @@ from pathlib import Path
 import pytest
 
 from routecheck.lint import lint_policy
-from support import POLICIES, TODAY, WritePolicy, load_policy
+from support import POLICIES, TODAY, TWO_TIERS, WritePolicy, load_policy
 
 Hit = tuple[str, int, int, str]
 
 # Lines 1-20; tasks appended by a test start on line 22.
-TIERS = """\
-version = 1
-default_tier = "sonnet"
-
-[tiers.haiku]
-model = "claude-haiku-4-5-20251001"
-rank = 1
-input_usd_per_mtok = 1.00
-output_usd_per_mtok = 5.00
-
-[tiers.sonnet]
-model = "claude-sonnet-4-6"
-rank = 2
-input_usd_per_mtok = 3.00
-output_usd_per_mtok = 15.00
-
+TIERS = TWO_TIERS + """\
 [tiers.opus]
 model = "claude-opus-4-6"
 rank = 3

@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from support import RunCli
+from support import ONE_TIER, RunCli
 
-POLICY = """\
-version = 1
-default_tier = "sonnet"
-
-[tiers.sonnet]
-model = "claude-sonnet-4-6"
-rank = 1
-input_usd_per_mtok = 3.00
-output_usd_per_mtok = 15.00
-
+POLICY = ONE_TIER + """\
 [tasks.answer]
 tier = "sonnet"
 kind = "other"
