@@ -13,6 +13,7 @@ import ast
 import functools
 import importlib.util
 import re
+import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +55,15 @@ NEEDLES: tuple[str, ...] = ("claude", "gpt-", "gemini", "text-embedding", "llama
                             "ai21.", "deepseek.", "qwen.", "writer.")
 _O_NEEDLE = r"(?<![A-Za-z0-9_.-])o[1-9]"
 _O_DIGIT = re.compile(r"o[1-9]")  # a literal first character: searched fast; what precedes is checked after
-_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_WORD = frozenset(string.ascii_letters + string.digits + "_")
+_ID_CHARS = _WORD | frozenset(".-")
 
 # A model id counts only as a whole token: not glued to letters, digits or id punctuation.
 _BEFORE = r"(?<![A-Za-z0-9_.@:/-])"
 _AFTER = r"(?![A-Za-z0-9_@/-])(?!\.[A-Za-z0-9_])(?!:[A-Za-z0-9])"
-_NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@:/-")
-_NOT_AFTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_@/-")
-_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+# The same test as sets, for the matches of RE2 (no lookaround): see `_whole_token`.
+_NOT_BEFORE = _WORD | frozenset(".@:/-")
+_NOT_AFTER = _WORD | frozenset("@/-")
 _MEMO_LENGTH = 200  # characters: a string longer than this is prose, rarely repeated
 _MEMO_ENTRIES = 20_000
 _LIST_SEPARATORS = re.compile(r"[\s,;|]+")

@@ -35,7 +35,7 @@ from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
 if TYPE_CHECKING:  # the analysis (ast, the lexer, the matcher) is imported only when a file must be read
-    from routecheck.scan.analyze import Analyzer  # lazy: ast, the lexer and the matcher only when a file must be read
+    from routecheck.scan.analyze import Analyzer
 
 __all__ = ["ScanResult", "ScanTarget", "scan_target"]
 
