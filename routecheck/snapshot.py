@@ -39,8 +39,9 @@ class Snapshot:
     """What `check` and `scan` need once the policy is loaded and linted."""
 
     target: ScanTarget
-    #: The lint and RC207 findings; None in a snapshot a `scan` made (it needs neither: a `check` that
-    #: finds None lints and stores a full snapshot).
+    #: The lint and RC207 findings; each None where the command that made the snapshot did not ask for it
+    #: (`scan` asks for neither, `check --no-lint` for RC207 only): a command that finds None computes it
+    #: and stores the fuller snapshot.
     lint: tuple[Finding, ...] | None
     stale_client: tuple[Finding, ...] | None
     #: The policy file and its evidence files: what `files_scanned` counts for them.

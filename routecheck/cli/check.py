@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from routecheck.cli.common import load_checked
     from routecheck.cli.scan import finish, scan_project
 
-    snapshot = load_checked(args, use_cache=not args.no_cache)
+    snapshot = load_checked(args, use_cache=not args.no_cache, lint=not args.no_lint)
     result = scan_project(args, snapshot)
     if args.fix or args.diff:
         fixes = _fixes(args, result.findings)
@@ -51,10 +51,9 @@ def run(args: argparse.Namespace) -> int:
                 write_atomically(fix.path, fix.after)
             print(f"Fixed {len(fixes)} file{'s' * (len(fixes) != 1)}: {', '.join(f.display for f in fixes)}.",
                   file=sys.stdout if args.format == "text" else sys.stderr)
-            snapshot = load_checked(args, use_cache=not args.no_cache)
-            result = scan_project(args, snapshot)
-    assert snapshot.lint is not None and snapshot.stale_client is not None  # asked for with lint
-    linted = () if args.no_lint else snapshot.lint
+            result = scan_project(args, snapshot)  # the fixes rewrite code, never the policy or the client
+    assert snapshot.stale_client is not None and (args.no_lint or snapshot.lint is not None)  # asked for
+    linted = () if args.no_lint else snapshot.lint or ()
     return finish(args, snapshot.target.root, [*linted, *snapshot.stale_client, *result.findings],
                   files_scanned=snapshot.policy_files + result.files_scanned, notes=result.notes)
 

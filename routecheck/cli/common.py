@@ -50,25 +50,30 @@ def load_project(args: argparse.Namespace) -> tuple[Project, PolicyFile]:
         raise
 
 
-def load_checked(args: argparse.Namespace, *, use_cache: bool, lint: bool = True) -> Snapshot:
-    """The policy loaded and, with `lint`, linted (lint and RC207 findings; always the scan's inputs),
+def load_checked(args: argparse.Namespace, *, use_cache: bool, lint: bool = True,
+                 stale_client: bool = True) -> Snapshot:
+    """The policy loaded (always the scan's inputs) and, as asked, linted and its client compared (RC207),
     from the snapshot cache when nothing it depends on changed; otherwise through the loader, and then
-    cached. `scan` asks without `lint`: a cold scan need not price the policy (genai-prices) for RC114."""
+    cached. `scan` asks for neither and `check --no-lint` only for RC207: neither need price the policy
+    (genai-prices) for RC114."""
     from routecheck.snapshot import Snapshot, read_snapshot, snapshot_key, write_snapshot
 
     key = snapshot_key(Path.cwd(), args.policy, args.today) if use_cache else None
     cached = read_snapshot(key) if key is not None else None
-    if cached is not None and (cached.lint is not None or not lint):
+    if cached is not None and (cached.lint is not None or not lint) and (
+            cached.stale_client is not None or not stale_client):
         return cached
     from routecheck.scan.target import ScanTarget
 
     project, source = load_project(args)
     linted, stale = None, None
     if lint:
-        from routecheck.codegen import stale_client_findings
         from routecheck.lint import lint_policy
 
         linted = tuple(lint_policy(source, today=args.today))
+    if stale_client:
+        from routecheck.codegen import stale_client_findings
+
         stale = tuple(stale_client_findings(project, source, today=args.today))
     snapshot = Snapshot(
         target=ScanTarget.of(project, source),

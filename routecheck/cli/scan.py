@@ -74,7 +74,7 @@ def finish(args: argparse.Namespace, root: Path, findings: Sequence[Finding], *,
 def run(args: argparse.Namespace) -> int:
     from routecheck.cli.common import load_checked
 
-    snapshot = load_checked(args, use_cache=not args.no_cache, lint=False)
+    snapshot = load_checked(args, use_cache=not args.no_cache, lint=False, stale_client=False)
     result = scan_project(args, snapshot)
     return finish(args, snapshot.target.root, result.findings, files_scanned=result.files_scanned,
                   notes=result.notes)
