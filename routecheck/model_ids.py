@@ -53,7 +53,7 @@ _PROVIDER = r"(?:[a-z][a-z0-9_-]*[:/]){0,3}"
 #: words, third-party Bedrock ids): found first, with a plain substring search, before any shape is tried.
 NEEDLES: tuple[str, ...] = ("claude", "gpt-", "gemini", "text-embedding", "llama", "mistral.", "amazon.", "cohere.",
                             "ai21.", "deepseek.", "qwen.", "writer.")
-_O_NEEDLE = r"(?<![A-Za-z0-9_.-])o[1-9]"
+_O_NEEDLE = re.compile(r"(?<![A-Za-z0-9_.-])o[1-9]")
 _O_DIGIT = re.compile(r"o[1-9]")  # a literal first character: searched fast; what precedes is checked after
 _WORD = frozenset(string.ascii_letters + string.digits + "_")
 _ID_CHARS = _WORD | frozenset(".-")
@@ -194,7 +194,7 @@ class ModelMatcher:
         matches = [ModelMatch(m.start(), m.end(), m.group()) for m in self._token.finditer(text)]
         if self._user is not None:
             matches = _merged(matches, list(_user_tokens(self._user, text)))
-        if (matches or "o" in text) and re.search(_O_NEEDLE, text):
+        if (matches or "o" in text) and _O_NEEDLE.search(text):
             matches = self._listed(text, matches)
         return tuple(matches)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from routecheck.finding import Finding
 from routecheck.model_ids import is_anthropic_model_id
-from routecheck.scan.calls import sdk_shape, segments
+from routecheck.scan.calls import literal_text, sdk_shape, segments, task_argument
 
 __all__ = ["Site", "Survey", "survey_files"]
 
@@ -170,7 +170,7 @@ class _FileSurvey:
         return None
 
     def _call(self, call: ast.Call, scope: str | None, helpers: dict[str, _Helper]) -> None:
-        argument = _task_argument(call)
+        argument = task_argument(call)
         if argument is not None and self._marked("RC203", argument):
             task = self._marks[("RC203", argument.lineno, self._column(argument))]
             name = segments(call.func)[-1]
@@ -213,16 +213,8 @@ class _FileSurvey:
         return None, None
 
 
-def _task_argument(call: ast.Call) -> ast.expr | None:
-    """Where a routing call's task is, as the scanner reads it: `task=` / `task_type=`, else the first argument."""
-    for keyword_arg in call.keywords:
-        if keyword_arg.arg in ("task", "task_type"):
-            return keyword_arg.value
-    return call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
-
-
 def _string(expr: ast.expr | None) -> str | None:
-    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+    return None if expr is None else literal_text(expr)
 
 
 def _is_name(text: str) -> bool:

@@ -57,8 +57,9 @@ def ledger_target(given: str | None) -> str:
     import os
 
     from routecheck.errors import UsageError
+    from routecheck.runtime.ledger import LEDGER_ENV
 
-    target = given or os.environ.get("ROUTECHECK_LEDGER")
+    target = given or os.environ.get(LEDGER_ENV)
     if not target:
         raise UsageError("no ledger: pass --ledger FILE|URL or set ROUTECHECK_LEDGER")
     return target

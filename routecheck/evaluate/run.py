@@ -145,25 +145,27 @@ def run_eval(
     ledger = open_ledger(os.environ[LEDGER_ENV]) if os.environ.get(LEDGER_ENV) else None
     router = Router(RuntimePolicy.from_policy(source.policy, prices), client=client,
                     ledger=ledger)
-    with Journal(options.results, plan.fingerprint(), fresh=options.fresh) as journal:
-        runner = Runner(plan, journal, ask=router_ask(plan, router),
-                        judge=client_judge(plan, client, ledger) if plan.grader.kind == "llm" else None,
-                        failures=(anthropic.APIError,))
-        todo = runner.todo()
-        total = 2 * len(plan.samples.samples) * plan.repeat
-        stream.write(f"eval: {len(todo)} calls to send, {total - len(todo)} "
-                     f"already recorded in {display_path(options.results)}\n")
-        if options.batch:
-            from routecheck.evaluate.batch import run_batch
+    try:
+        with Journal(options.results, plan.fingerprint(), fresh=options.fresh) as journal:
+            runner = Runner(plan, journal, ask=router_ask(plan, router),
+                            judge=client_judge(plan, client, ledger) if plan.grader.kind == "llm" else None,
+                            failures=(anthropic.APIError,))
+            todo = runner.todo()
+            total = 2 * len(plan.samples.samples) * plan.repeat
+            stream.write(f"eval: {len(todo)} calls to send, {total - len(todo)} "
+                         f"already recorded in {display_path(options.results)}\n")
+            if options.batch:
+                from routecheck.evaluate.batch import run_batch
 
-            run_batch(runner, client, sleep=time.sleep, clock=time.monotonic, stream=stream,
-                      poll_interval=options.poll_interval, max_wait=options.batch_wait)
-            runner.run(options.concurrency, Progress(0, stream), send=False)
-        else:
-            runner.run(options.concurrency, Progress(len(todo), stream))
-        result = tally(plan, journal, runner.texts)
-    if ledger is not None:
-        ledger.close()
+                run_batch(runner, client, sleep=time.sleep, clock=time.monotonic, stream=stream,
+                          poll_interval=options.poll_interval, max_wait=options.batch_wait)
+                runner.run(options.concurrency, Progress(0, stream), send=False)
+            else:
+                runner.run(options.concurrency, Progress(len(todo), stream))
+            result = tally(plan, journal, runner.texts)
+    finally:  # the ledger's rows are flushed whatever happened to the run
+        if ledger is not None:
+            ledger.close()
     verdict = gate_verdict(result, source.policy.gate)
     written: Path | None = None
     edits: list[PolicyEdit] = []

@@ -7,6 +7,7 @@ modules, and turns facts into findings, less suppressions and per-file-ignores.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Collection, Sequence
@@ -34,7 +35,7 @@ from routecheck.scan.rules import (
 from routecheck.scan.suppress import apply_per_file_ignores, apply_suppressions
 from routecheck.scan.target import ScanTarget
 
-if TYPE_CHECKING:  # the analysis (ast, the lexer, the matcher) is imported only when a file must be read
+if TYPE_CHECKING:  # the analysis (the lexer, the matcher) is imported only when a file must be read
     from routecheck.scan.analyze import Analyzer
 
 __all__ = ["ScanResult", "ScanTarget", "scan_target"]
@@ -61,15 +62,14 @@ def scan_target(
     cached snapshot holds); every finding and skip note. RC206 needs `whole_project`; `today` dates the
     end-of-life notes of RC201; `known_codes` are the rule codes a suppression may name (the catalogue's)."""
     settings = target.settings(whole_project=whole_project)
-    analyzers: list[Analyzer] = []  # built on first need: a warm rescan reads no file
 
-    def analyzer() -> Analyzer:
-        if not analyzers:
-            # lazy: ast, the lexer and the matcher only when a file must be read
-            from routecheck.scan.analyze import Analyzer
+    @functools.cache
+    def analyzer() -> Analyzer:  # built on first need: a warm rescan reads no file
+        # lazy: the lexer, the matcher and their compiled patterns only when a file must be read
+        from routecheck.scan.analyze import Analyzer
 
-            analyzers.append(Analyzer(settings))
-        return analyzers[0]
+        return Analyzer(settings)
+
     selection = Selection(target.root, target.include, target.exclude)
     found = discover(list(paths) or [target.root], selection)
     notes = list(found.notes)

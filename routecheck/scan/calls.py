@@ -257,7 +257,7 @@ class CallCollector:
         if sdk_shape(segs):
             self.sdk_calls.append(SdkCall(*self._where(node), ".".join(segs)))
         elif is_route_call(segs, self._task_calls):
-            arg = _task_argument(node)
+            arg = task_argument(node)
             if arg is not None:
                 self._routes.append((*self._where(arg), ".".join(segs), self._source(arg), self._ref(arg, frame)))
 
@@ -405,7 +405,8 @@ class CallCollector:
         return TaskRef("dynamic", text=".".join(ref.chain))
 
 
-def _task_argument(call: ast.Call) -> ast.expr | None:
+def task_argument(call: ast.Call) -> ast.expr | None:
+    """Where a routing call's task is: `task=` / `task_type=`, else the first positional argument."""
     for keyword in call.keywords:
         if keyword.arg in ("task", "task_type"):
             return keyword.value
